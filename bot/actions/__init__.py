@@ -1,0 +1,1 @@
+"""Custom actions. The action server loads every module in this package."""

@@ -1,0 +1,269 @@
+"""Checks content before the assistant uses it, in words a comms officer understands.
+
+`check_content` turns the raw YAML of bot/content/ into a Content object and two
+lists: problems (the content is refused until they are fixed) and review notes
+(entries not yet verified, or not reviewed for more than six months).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any, Dict, Iterable, List, Optional, Set, Text, Tuple
+
+from bot.actions.content_model import (
+    GROUPS,
+    NEEDS,
+    Area,
+    Content,
+    Finder,
+    Group,
+    OpeningTimes,
+    Service,
+    Topic,
+)
+
+STALE_AFTER = timedelta(days=183)
+DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+PLACEHOLDERS = {"{retention_hours}"}
+MAX_LABEL_LENGTH = 30
+# Topics the assistant uses itself, beyond one for each intent.
+SPECIAL_TOPICS = (
+    "intro",
+    "nlu_fallback",
+    "menu",
+    "out_of_scope",
+    "outside_warwickshire",
+    "finder_ask_area",
+    "finder_ask_group",
+    "finder_results",
+    "finder_no_results",
+    "stop",
+)
+SERVICE_FIELDS = {
+    "id", "name", "run_by", "summary", "phone", "textphone", "text", "url", "hours", "free",
+    "areas", "serves", "needs", "source", "verified", "reviewed", "notes_for_staff",
+}
+SERVICE_REQUIRED = ("id", "name", "summary", "areas", "serves", "needs", "source", "verified", "reviewed")
+TOPIC_FIELDS = {"id", "label", "messages", "services", "buttons", "need", "source", "verified", "reviewed", "notes_for_staff"}
+TOPIC_REQUIRED = ("id", "label", "messages", "source", "verified", "reviewed")
+# Short numbers people can call in the UK, written with or without spaces.
+SHORT_NUMBERS = {"999", "101", "111", "112", "116123", "18000", "18001101", "08001111"}
+UK_NUMBER = re.compile(r"^0\d{9,10}$")
+TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
+
+
+@dataclass
+class CheckResult:
+    content: Content
+    problems: List[Text] = field(default_factory=list)
+    review_notes: List[Text] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def is_uk_phone_number(number: Text) -> bool:
+    if not re.fullmatch(r"[0-9 ]+", number or ""):
+        return False
+    digits = number.replace(" ", "")
+    return digits in SHORT_NUMBERS or bool(UK_NUMBER.match(digits))
+
+
+def check_content(
+    services_yaml: Any,
+    finder_yaml: Any,
+    topic_files: Dict[Text, Any],
+    intents: Iterable[Text],
+    today: Optional[date] = None,
+) -> CheckResult:
+    """Validates everything together, because topics refer to services and areas."""
+    result = CheckResult(Content())
+    today = today or date.today()
+    finder = _check_finder(finder_yaml, result.problems)
+    result.content.finder = finder
+    districts = {a.id for a in finder.areas} if finder else set()
+    for service in _entries(services_yaml, "services", "services.yml", result.problems):
+        _add_service(service, districts, result, today)
+    for file_name, topics_yaml in sorted(topic_files.items()):
+        for topic in _entries(topics_yaml, "topics", file_name, result.problems):
+            _add_topic(topic, file_name, result, today)
+    _check_references(result)
+    _check_coverage(set(intents), result)
+    return result
+
+
+def _entries(yaml_doc: Any, key: Text, file_name: Text, problems: List[Text]) -> List[Dict]:
+    if not isinstance(yaml_doc, dict) or not isinstance(yaml_doc.get(key), list):
+        problems.append(f"{file_name}: the file must start with '{key}:' followed by a list of entries.")
+        return []
+    entries = []
+    for number, entry in enumerate(yaml_doc[key], start=1):
+        if isinstance(entry, dict):
+            entries.append({**entry, "_where": f"{file_name}, entry {number} ({entry.get('id', 'no id')})"})
+        else:
+            problems.append(f"{file_name}, entry {number}: each entry must be a set of 'name: value' lines.")
+    return entries
+
+
+def _check_common(entry: Dict, allowed: Set[Text], required: Tuple[Text, ...], problems: List[Text]) -> bool:
+    where = entry["_where"]
+    missing = [f for f in required if entry.get(f) in (None, "", [])]
+    for name in missing:
+        problems.append(f"{where}: '{name}' is missing.")
+    for name in sorted(set(entry) - allowed - {"_where"}):
+        problems.append(f"{where}: '{name}' is not a field we know. Check the spelling (see bot/content/README.md).")
+    if entry.get("id") and not re.fullmatch(r"[a-z0-9_]+", str(entry["id"])):
+        problems.append(f"{where}: the id may use only lower-case letters, numbers and _.")
+    if "verified" in entry and not isinstance(entry["verified"], bool):
+        problems.append(f"{where}: 'verified' must be true or false.")
+    if "reviewed" in entry and not isinstance(entry["reviewed"], date):
+        problems.append(f"{where}: 'reviewed' must be a date written like 2026-11-24.")
+    return not missing
+
+
+def _review_notes(entry: Dict, kind: Text, result: CheckResult, today: date) -> None:
+    label = f"{kind} '{entry.get('id')}'"
+    if entry.get("verified") is False:
+        result.review_notes.append(f"Not verified: {label} (source: {entry.get('source')}).")
+    reviewed = entry.get("reviewed")
+    if isinstance(reviewed, date) and today - reviewed > STALE_AFTER:
+        result.review_notes.append(f"Stale: {label} was last reviewed on {reviewed.isoformat()}, over six months ago.")
+
+
+def _text_list(value: Any) -> Tuple[Text, ...]:
+    if isinstance(value, (list, tuple)):
+        return tuple(str(v) for v in value)
+    return (str(value),) if value not in (None, "") else ()
+
+
+def _add_service(entry: Dict, districts: Set[Text], result: CheckResult, today: date) -> None:
+    problems = result.problems
+    where = entry["_where"]
+    if not _check_common(entry, SERVICE_FIELDS, SERVICE_REQUIRED, problems):
+        return
+    for field_name in ("phone", "textphone", "text"):
+        number = entry.get(field_name)
+        if number is not None and not is_uk_phone_number(str(number)):
+            problems.append(
+                f"{where}: {field_name} '{number}' is not a UK phone number. "
+                "Write it in quotes with digits and spaces only, like \"0808 2000 247\"."
+            )
+    if entry.get("url") is not None and not re.fullmatch(r"https://[^\s/]+\.[^\s]+", str(entry["url"])):
+        problems.append(f"{where}: url '{entry['url']}' must be a full web address starting with https://")
+    if not any(entry.get(f) for f in ("phone", "textphone", "text", "url")):
+        problems.append(f"{where}: give at least one way to reach the service (phone, textphone, text or url).")
+    _check_choices(where, "areas", entry.get("areas"), {"national", "warwickshire"} | districts, problems)
+    _check_choices(where, "serves", entry.get("serves"), set(GROUPS), problems)
+    _check_choices(where, "needs", entry.get("needs"), set(NEEDS), problems)
+    always_open, opening_times = _check_hours(where, entry.get("hours"), problems)
+    if entry["id"] in result.content.services:
+        problems.append(f"{where}: another service already has the id '{entry['id']}'.")
+    _review_notes(entry, "service", result, today)
+    result.content.services[entry["id"]] = Service(
+        id=entry["id"], name=str(entry["name"]), summary=str(entry["summary"]),
+        areas=_text_list(entry["areas"]), serves=_text_list(entry["serves"]), needs=_text_list(entry["needs"]),
+        source=str(entry["source"]), verified=bool(entry["verified"]), reviewed=entry["reviewed"],
+        run_by=entry.get("run_by"), phone=_optional(entry.get("phone")), textphone=_optional(entry.get("textphone")),
+        text=_optional(entry.get("text")), url=_optional(entry.get("url")), free=bool(entry.get("free", False)),
+        always_open=always_open, opening_times=opening_times,
+    )
+
+
+def _optional(value: Any) -> Optional[Text]:
+    return None if value is None else str(value)
+
+
+def _check_choices(where: Text, name: Text, values: Any, allowed: Set[Text], problems: List[Text]) -> None:
+    for value in _text_list(values):
+        if value not in allowed:
+            problems.append(f"{where}: {name} '{value}' is not one of: {', '.join(sorted(allowed))}.")
+
+
+def _check_hours(where: Text, hours: Any, problems: List[Text]) -> Tuple[bool, Tuple[OpeningTimes, ...]]:
+    if hours is None:
+        return False, ()
+    if hours == "24/7":
+        return True, ()
+    if not isinstance(hours, list):
+        problems.append(f"{where}: hours must be \"24/7\" or a list of days with from and to times.")
+        return False, ()
+    periods = []
+    for period in hours:
+        if not isinstance(period, dict):
+            problems.append(f"{where}: each line of hours needs days, from and to.")
+            continue
+        days = _text_list(period.get("days"))
+        opens, closes = str(period.get("from", "")), str(period.get("to", ""))
+        bad_days = [d for d in days if d not in DAYS]
+        if not days or bad_days:
+            problems.append(f"{where}: hours days must be some of {', '.join(DAYS)}.")
+        elif not (TIME.match(opens) and TIME.match(closes)) or opens >= closes:
+            problems.append(f"{where}: hours need from and to times like \"09:30\" and \"16:00\", from before to.")
+        else:
+            periods.append(OpeningTimes(days=days, opens=opens, closes=closes))
+    return False, tuple(periods)
+
+
+def _add_topic(entry: Dict, file_name: Text, result: CheckResult, today: date) -> None:
+    problems = result.problems
+    where = entry["_where"]
+    if not _check_common(entry, TOPIC_FIELDS, TOPIC_REQUIRED, problems):
+        return
+    messages = _text_list(entry.get("messages"))
+    for message in messages:
+        if not message.strip():
+            problems.append(f"{where}: one of the messages is empty.")
+        for placeholder in set(re.findall(r"\{[^}]*\}", message)) - PLACEHOLDERS:
+            problems.append(f"{where}: {placeholder} is not something the assistant can fill in. Use only {', '.join(PLACEHOLDERS)}.")
+    if len(str(entry["label"])) > MAX_LABEL_LENGTH:
+        problems.append(f"{where}: the label is longer than {MAX_LABEL_LENGTH} characters, too long for a button.")
+    if entry.get("need") is not None and entry["need"] not in NEEDS:
+        problems.append(f"{where}: need '{entry['need']}' is not one of: {', '.join(NEEDS)}.")
+    if entry["id"] in result.content.topics:
+        problems.append(f"{where}: another topic already has the id '{entry['id']}'.")
+    _review_notes(entry, "topic", result, today)
+    result.content.topics[entry["id"]] = Topic(
+        id=entry["id"], label=str(entry["label"]), messages=messages, source=str(entry["source"]),
+        verified=bool(entry["verified"]), reviewed=entry["reviewed"],
+        services=_text_list(entry.get("services")), buttons=_text_list(entry.get("buttons")), need=entry.get("need"),
+    )
+
+
+def _check_references(result: CheckResult) -> None:
+    content = result.content
+    for topic in content.topics.values():
+        for service_id in topic.services:
+            if service_id not in content.services:
+                result.problems.append(f"Topic '{topic.id}' lists the service '{service_id}', which services.yml does not have.")
+        for button in topic.buttons:
+            if button not in content.topics:
+                result.problems.append(f"Topic '{topic.id}' has a button for '{button}', which no topic file has.")
+
+
+def _check_coverage(intents: Set[Text], result: CheckResult) -> None:
+    for topic_id in sorted(intents | set(SPECIAL_TOPICS)):
+        if topic_id not in result.content.topics:
+            result.problems.append(f"There is no topic '{topic_id}': the assistant would have nothing to say. Add it to a file in topics/.")
+
+
+def _check_finder(finder_yaml: Any, problems: List[Text]) -> Optional[Finder]:
+    if not isinstance(finder_yaml, dict):
+        problems.append("finder.yml: the file must have 'areas:', 'outside:', 'unknown:' and 'groups:'.")
+        return None
+    try:
+        areas = tuple(Area(id=a["id"], label=a["label"], places=_text_list(a["places"])) for a in finder_yaml["areas"])
+        groups = tuple(Group(id=g["id"], label=g["label"], words=_text_list(g.get("words"))) for g in finder_yaml["groups"])
+        outside, unknown = finder_yaml["outside"], finder_yaml["unknown"]
+        finder = Finder(
+            areas=areas, outside_places=_text_list(outside["places"]), outside_label=str(outside["label"]),
+            unknown_label=str(unknown["label"]), groups=groups,
+        )
+    except (KeyError, TypeError) as missing:
+        problems.append(f"finder.yml: something is missing or misplaced near {missing}. Compare it with bot/content/README.md.")
+        return None
+    for group in groups:
+        if group.id not in GROUPS:
+            problems.append(f"finder.yml: group '{group.id}' is not one of: {', '.join(GROUPS)}.")
+    return finder

@@ -1,0 +1,83 @@
+"""Turns topics and services into the messages the assistant sends.
+
+Messages are plain text with buttons, so they read the same in the REST channel,
+the terminal and the website widget.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Dict, List, Optional, Sequence, Text
+
+from bot.actions.content_model import Content, Service, Topic
+from bot.actions.opening_hours import describe_hours, is_open, next_opening
+from bot.settings import load_settings
+
+
+@dataclass
+class Reply:
+    text: Text
+    buttons: List[Dict[Text, Text]] = field(default_factory=list)
+
+
+def fill_placeholders(text: Text) -> Text:
+    return text.replace("{retention_hours}", str(load_settings().conversation_retention_hours))
+
+
+def topic_buttons(content: Content, topic_ids: Sequence[Text]) -> List[Dict[Text, Text]]:
+    """A button for each topic; its payload is the topic's intent."""
+    return [
+        {"title": content.topics[t].label, "payload": f"/{t}"} for t in topic_ids if t in content.topics
+    ]
+
+
+def render_topic(
+    content: Content, topic: Topic, now: datetime, with_buttons: bool = True, extra_buttons: Sequence[Text] = ()
+) -> List[Reply]:
+    """The topic's messages, then its services, with the buttons on the last message."""
+    replies = [Reply(fill_placeholders(m)) for m in topic.messages]
+    replies += [Reply(render_service(s, content, now)) for s in content.services_for(topic)]
+    if with_buttons:
+        button_ids = list(dict.fromkeys(list(extra_buttons) + list(topic.buttons)))
+        replies[-1].buttons = topic_buttons(content, button_ids)
+    return replies
+
+
+def render_service(service: Service, content: Content, now: datetime) -> Text:
+    name = f"{service.name} ({service.run_by})" if service.run_by else service.name
+    lines = [name, service.summary]
+    if service.phone:
+        lines.append(f"Call {service.phone}" + (" (free)" if service.free else ""))
+    if service.textphone:
+        lines.append(f"Textphone: {service.textphone}")
+    if service.text:
+        lines.append(f"Text: {service.text}")
+    if service.url:
+        lines.append(service.url)
+    lines += _open_now_lines(service, content, now)
+    return "\n".join(lines)
+
+
+def _open_now_lines(service: Service, content: Content, now: datetime) -> List[Text]:
+    hours = describe_hours(service)
+    if hours is None or service.always_open:
+        return [hours] if hours else []
+    if is_open(service, now):
+        return [hours, "Open now."]
+    opens = next_opening(service, now)
+    lines = [hours, f"Closed now{', opens ' + opens if opens else ''}."]
+    alternative = always_open_alternative(service, content)
+    if alternative:
+        contact = alternative.phone or alternative.url
+        lines.append(f"For help now: {alternative.name}, {contact}, open 24 hours.")
+    return lines
+
+
+def always_open_alternative(service: Service, content: Content) -> Optional[Service]:
+    """A 24/7 service that helps with the same need, for when this one is closed."""
+    for need in list(service.needs) + ["victim_support"]:
+        for other in content.services.values():
+            is_helpline = other.phone != "999" and "national" in other.areas
+            if other.always_open and other.id != service.id and need in other.needs and is_helpline:
+                return other
+    return None

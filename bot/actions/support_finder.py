@@ -1,0 +1,130 @@
+""""Find support near me": where the person is, who the support is for, then services.
+
+Both questions can be skipped. Answers are matched against bot/content/finder.yml,
+so an unknown village or "rather not say" still gets county-wide and national help.
+"""
+from __future__ import annotations
+
+from typing import Any, Dict, List, Optional, Text
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import ActiveLoop, EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from bot.actions.content_model import OUTSIDE, UNKNOWN_AREA, Content, Service
+from bot.actions.content_store import content_store
+from bot.actions.opening_hours import uk_now
+from bot.actions.rendering import Reply, render_service, render_topic, topic_buttons
+from bot.actions.topics import send
+
+FORM_SLOTS = ("area", "support_group", "requested_slot")
+MAX_SERVICES = 5
+# When nobody said what the support is for.
+DEFAULT_NEED = "victim_support"
+NEXT_STEPS = ("report_options", "support_options", "menu")
+
+
+def find_services(content: Content, need: Optional[Text], area: Text, group: Text) -> List[Service]:
+    """Services for the need, local first, then those for the person's group, then the rest."""
+    need = need or DEFAULT_NEED
+
+    def covers_area(service: Service) -> bool:
+        if "national" in service.areas:
+            return True
+        if area == OUTSIDE:
+            return False
+        return "warwickshire" in service.areas or area in service.areas
+
+    def serves_group(service: Service) -> bool:
+        return "everyone" in service.serves or group in service.serves
+
+    matches = [
+        s for s in content.services.values()
+        if need in s.needs and covers_area(s) and serves_group(s) and s.phone != "999"
+    ]
+    matches.sort(key=lambda s: ("national" in s.areas, group not in s.serves, not s.always_open))
+    return matches[:MAX_SERVICES]
+
+
+def _buttons_for_question(content: Content, slot: Text) -> List[Dict[Text, Text]]:
+    finder = content.finder
+    if slot == "area":
+        options = [(a.id, a.label) for a in finder.areas]
+        options += [(OUTSIDE, finder.outside_label), (UNKNOWN_AREA, finder.unknown_label)]
+    else:
+        options = [(g.id, g.label) for g in finder.groups]
+    return [{"title": label, "payload": f'/inform{{"{slot}":"{value}"}}'} for value, label in options]
+
+
+class ActionAskArea(Action):
+    def name(self) -> Text:
+        return "action_ask_area"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        content = content_store().current()
+        replies = render_topic(content, content.topics["finder_ask_area"], uk_now(), with_buttons=False)
+        replies[-1].buttons = _buttons_for_question(content, "area")
+        send(dispatcher, replies)
+        return []
+
+
+class ActionAskSupportGroup(Action):
+    def name(self) -> Text:
+        return "action_ask_support_group"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        content = content_store().current()
+        replies = render_topic(content, content.topics["finder_ask_group"], uk_now(), with_buttons=False)
+        replies[-1].buttons = _buttons_for_question(content, "support_group")
+        send(dispatcher, replies)
+        return []
+
+
+class ValidateSupportFinderForm(FormValidationAction):
+    """Turns free-text answers into an area and a group; never asks twice."""
+
+    def name(self) -> Text:
+        return "validate_support_finder_form"
+
+    def validate_area(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
+        return {"area": content_store().current().finder.match_area(str(value))}
+
+    def validate_support_group(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[Text, Any]:
+        return {"support_group": content_store().current().finder.match_group(str(value))}
+
+
+class ActionShowLocalSupport(Action):
+    def name(self) -> Text:
+        return "action_show_local_support"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        content = content_store().current()
+        area = tracker.get_slot("area") or UNKNOWN_AREA
+        group = tracker.get_slot("support_group") or "everyone"
+        services = find_services(content, tracker.get_slot("support_need"), area, group)
+        now = uk_now()
+        replies: List[Reply] = []
+        if area == OUTSIDE:
+            replies += render_topic(content, content.topics["outside_warwickshire"], now, with_buttons=False)
+        lead_in = "finder_results" if services else "finder_no_results"
+        services = services or find_services(content, None, area, "everyone")
+        replies += render_topic(content, content.topics[lead_in], now, with_buttons=False)
+        replies += [Reply(render_service(s, content, now)) for s in services]
+        replies[-1].buttons = topic_buttons(content, NEXT_STEPS)
+        send(dispatcher, replies)
+        return [SlotSet(slot, None) for slot in FORM_SLOTS]
+
+
+class ActionLeaveForm(Action):
+    """"Stop" during the finder: leave it, keep nothing of the answers."""
+
+    def name(self) -> Text:
+        return "action_leave_form"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        content = content_store().current()
+        send(dispatcher, render_topic(content, content.topics["stop"], uk_now()))
+        return [ActiveLoop(None)] + [SlotSet(slot, None) for slot in FORM_SLOTS]

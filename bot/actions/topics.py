@@ -1,0 +1,116 @@
+"""Answers: a topic for each question, the emergency message, and the notices.
+
+Words come from bot/content/topics at reply time; these actions only decide
+which topic to send and in what order.
+"""
+from __future__ import annotations
+
+from typing import Any, Dict, List, Optional, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import ActiveLoop, EventType, SlotSet, UserUtteranceReverted
+from rasa_sdk.executor import CollectingDispatcher
+
+from bot.actions.content_model import Content, Topic
+from bot.actions.content_store import content_store
+from bot.actions.opening_hours import uk_now
+from bot.actions.rendering import Reply, render_topic
+
+DANGER_TOPIC = "danger_now"
+FALLBACK_TOPIC = "nlu_fallback"
+INTRO_TOPIC = "intro"
+# Intents that are not questions, so never worth answering after an emergency message.
+NOT_QUESTIONS = {"greet", "goodbye", "thank", "affirm", "deny", "stop", "inform", "nlu_fallback", "danger_now", "out_of_scope"}
+# How sure the classifier must be before the question that came with an emergency is answered too.
+FOLLOW_UP_CONFIDENCE = 0.6
+
+
+def send(dispatcher: CollectingDispatcher, replies: List[Reply]) -> None:
+    for reply in replies:
+        dispatcher.utter_message(text=reply.text, buttons=reply.buttons or None)
+
+
+def latest_intent(tracker: Tracker) -> Text:
+    return (tracker.latest_message.get("intent") or {}).get("name") or FALLBACK_TOPIC
+
+
+def intro_if_not_shown(tracker: Tracker, content: Content) -> List[Reply]:
+    """The one-time notice: automated, not monitored, what is kept."""
+    if tracker.get_slot("intro_shown"):
+        return []
+    return render_topic(content, content.topics[INTRO_TOPIC], uk_now(), with_buttons=False)
+
+
+def leave_active_form(tracker: Tracker) -> List[EventType]:
+    if tracker.active_loop.get("name"):
+        return [ActiveLoop(None), SlotSet("requested_slot", None)]
+    return []
+
+
+def topic_events(topic: Topic) -> List[EventType]:
+    return [SlotSet("support_need", topic.need)] if topic.need else []
+
+
+class ActionAnswerTopic(Action):
+    """Answers the question the latest intent asks, from its topic in content."""
+
+    def name(self) -> Text:
+        return "action_answer_topic"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[EventType]:
+        content = content_store().current()
+        intent = latest_intent(tracker)
+        topic = content.topic(intent) or content.topics[FALLBACK_TOPIC]
+        intro = intro_if_not_shown(tracker, content)
+        if intro and topic.id == "greet":
+            topic = content.topics["menu"]  # the notice already says hello
+        send(dispatcher, intro + render_topic(content, topic, uk_now()))
+        return [SlotSet("intro_shown", True)] + topic_events(topic) + leave_active_form(tracker)
+
+
+class ActionEmergency(Action):
+    """Danger now: the emergency message first, on any turn, then carry on."""
+
+    def name(self) -> Text:
+        return "action_emergency"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[EventType]:
+        content = content_store().current()
+        follow_up = None if tracker.active_loop.get("name") else self._question_asked_too(tracker, content)
+        now = uk_now()
+        emergency = render_topic(content, content.topics[DANGER_TOPIC], now, with_buttons=follow_up is None)
+        replies = emergency + intro_if_not_shown(tracker, content)
+        if follow_up:
+            replies += render_topic(content, follow_up, now)
+        send(dispatcher, replies)
+        return [SlotSet("intro_shown", True)] + (topic_events(follow_up) if follow_up else [])
+
+    @staticmethod
+    def _question_asked_too(tracker: Tracker, content: Content) -> Optional[Topic]:
+        """The topic the classifier saw beside the danger, e.g. "he's outside, what is Clare's Law"."""
+        for ranked in tracker.latest_message.get("intent_ranking") or []:
+            name = ranked.get("name")
+            if name in NOT_QUESTIONS:
+                continue
+            if (ranked.get("confidence") or 0) >= FOLLOW_UP_CONFIDENCE:
+                return content.topic(name)
+            return None
+        return None
+
+
+class ActionCoreFallback(Action):
+    """When the dialogue does not know what to do next: say so kindly, keep nothing odd."""
+
+    def name(self) -> Text:
+        return "action_core_fallback"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[EventType]:
+        content = content_store().current()
+        send(dispatcher, render_topic(content, content.topics[FALLBACK_TOPIC], uk_now()))
+        return [UserUtteranceReverted()]

@@ -1,0 +1,114 @@
+"""The comms team's two commands: check the content, and preview it for sign-off.
+
+    scripts/content check     lists problems (and refuses the content) and entries to review
+    scripts/content preview   writes every answer, service and hour to one HTML page
+"""
+from __future__ import annotations
+
+import argparse
+import html
+import sys
+from datetime import date
+from pathlib import Path
+from typing import List, Text
+
+from bot.actions.content_model import Content, Service, Topic
+from bot.actions.content_store import check_directory
+from bot.actions.opening_hours import describe_hours
+from bot.actions.rendering import fill_placeholders
+from bot.settings import load_settings
+
+
+def run_check(directory: Path, quiet: bool = False) -> int:
+    result = check_directory(directory)
+    if result.problems:
+        print(f"The content in {directory} has {len(result.problems)} problem(s). The assistant will not use it until they are fixed:")
+        for problem in result.problems:
+            print(f"  - {problem}")
+        return 1
+    summary = f"Content OK: {len(result.content.topics)} topics, {len(result.content.services)} services."
+    print(summary)
+    if result.review_notes and not quiet:
+        print(f"{len(result.review_notes)} entries need review before launch:")
+        for note in result.review_notes:
+            print(f"  - {note}")
+    elif result.review_notes:
+        print(f"{len(result.review_notes)} entries need review (scripts/content check lists them).")
+    return 0
+
+
+def _status(entry: object) -> Text:
+    verified = getattr(entry, "verified")
+    reviewed: date = getattr(entry, "reviewed")
+    mark = "verified" if verified else "NOT VERIFIED"
+    return f'<span class="{"ok" if verified else "todo"}">{mark}</span>, reviewed {reviewed.isoformat()}, source: {html.escape(getattr(entry, "source"))}'
+
+
+def _service_html(service: Service) -> Text:
+    details = [service.summary]
+    for label, value in (("Phone", service.phone), ("Textphone", service.textphone), ("Text", service.text), ("Web", service.url)):
+        if value:
+            details.append(f"{label}: {value}")
+    details.append(describe_hours(service) or "Hours not known")
+    details.append(f"Areas: {', '.join(service.areas)}. Serves: {', '.join(service.serves)}. Needs: {', '.join(service.needs)}.")
+    items = "".join(f"<li>{html.escape(d)}</li>" for d in details)
+    return f'<section id="service-{service.id}"><h3>{html.escape(service.name)}</h3><ul>{items}</ul><p class="meta">{_status(service)}</p></section>'
+
+
+def _topic_html(topic: Topic, content: Content) -> Text:
+    messages = "".join(f"<p class=\"bubble\">{html.escape(fill_placeholders(m))}</p>" for m in topic.messages)
+    services = "".join(
+        f'<li><a href="#service-{s}">{html.escape(content.services[s].name)}</a></li>' for s in topic.services if s in content.services
+    )
+    buttons = "".join(
+        f'<a class="button" href="#topic-{b}">{html.escape(content.topics[b].label)}</a>' for b in topic.buttons if b in content.topics
+    )
+    return (
+        f'<section id="topic-{topic.id}"><h3>{html.escape(topic.label)} <code>{topic.id}</code></h3>{messages}'
+        f'{"<ul>" + services + "</ul>" if services else ""}<p>{buttons}</p><p class="meta">{_status(topic)}</p></section>'
+    )
+
+
+STYLE = """body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;line-height:1.5}
+.bubble{background:#eef3f8;border-radius:.6rem;padding:.5rem .8rem;max-width:40rem}
+.button{display:inline-block;border:1px solid #1d4f91;border-radius:1rem;padding:.1rem .7rem;margin:.2rem;color:#1d4f91}
+.meta{font-size:.85rem;color:#444}.todo{color:#a00;font-weight:bold}.ok{color:#060}
+section{border-top:1px solid #ccc;padding-top:.5rem}"""
+
+
+def render_preview(content: Content, review_notes: List[Text]) -> Text:
+    notes = "".join(f"<li>{html.escape(n)}</li>" for n in review_notes) or "<li>Nothing to review.</li>"
+    topics = "".join(_topic_html(t, content) for t in sorted(content.topics.values(), key=lambda t: t.id))
+    services = "".join(_service_html(s) for s in sorted(content.services.values(), key=lambda s: s.name))
+    return (
+        f"<!doctype html><html lang=\"en-GB\"><head><meta charset=\"utf-8\"><title>Assistant content preview</title>"
+        f"<style>{STYLE}</style></head><body><h1>Assistant content preview</h1>"
+        f"<p>Generated {date.today().isoformat()}. Every answer the assistant can give, and every service it lists.</p>"
+        f"<h2>Needs review</h2><ul>{notes}</ul><h2>Answers</h2>{topics}<h2>Services</h2>{services}</body></html>"
+    )
+
+
+def run_preview(directory: Path, output: Path) -> int:
+    result = check_directory(directory)
+    if not result.ok:
+        return run_check(directory)
+    output.write_text(render_preview(result.content, result.review_notes), encoding="utf-8")
+    print(f"Preview written to {output}")
+    return 0
+
+
+def main(argv: List[Text]) -> int:
+    parser = argparse.ArgumentParser(prog="scripts/content", description="Check or preview the assistant's content.")
+    parser.add_argument("command", choices=["check", "preview"])
+    parser.add_argument("--dir", type=Path, default=None, help="content folder (default: CONTENT_DIR)")
+    parser.add_argument("--out", type=Path, default=Path("content-preview.html"), help="where preview writes the page")
+    parser.add_argument("--quiet", action="store_true", help="check: count entries to review instead of listing them")
+    args = parser.parse_args(argv)
+    directory = args.dir or load_settings().content_dir
+    if args.command == "check":
+        return run_check(directory, quiet=args.quiet)
+    return run_preview(directory, args.out)
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,53 @@
+"""A tracker store that keeps conversations in memory and deletes idle ones.
+
+The assistant tells people how long their conversation is kept
+(CONVERSATION_RETENTION_HOURS); this store is what makes that true. Nothing is
+written to disk, and a conversation idle for longer than the retention time is
+removed the next time any conversation is saved or read.
+"""
+from __future__ import annotations
+
+import time
+from typing import Any, Callable, Dict, Iterable, Optional, Text
+
+from rasa.core.tracker_store import InMemoryTrackerStore
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.trackers import DialogueStateTracker
+
+
+class ExpiringInMemoryTrackerStore(InMemoryTrackerStore):
+    def __init__(
+        self,
+        domain: Domain,
+        retention_hours: Any = 1,
+        clock: Callable[[], float] = time.monotonic,
+        **kwargs: Any,
+    ) -> None:
+        kwargs.pop("host", None)
+        super().__init__(domain, **kwargs)
+        self.retention_seconds = float(retention_hours) * 3600
+        self._clock = clock
+        self._last_used: Dict[Text, float] = {}
+
+    def forget_idle(self) -> None:
+        cutoff = self._clock() - self.retention_seconds
+        for sender_id in [s for s, used in self._last_used.items() if used < cutoff]:
+            self.store.pop(sender_id, None)
+            self._last_used.pop(sender_id, None)
+
+    async def save(self, tracker: DialogueStateTracker) -> None:
+        self.forget_idle()
+        await super().save(tracker)
+        self._last_used[tracker.sender_id] = self._clock()
+
+    async def retrieve(self, sender_id: Text) -> Optional[DialogueStateTracker]:
+        self.forget_idle()
+        return await super().retrieve(sender_id)
+
+    async def retrieve_full_tracker(self, sender_id: Text) -> Optional[DialogueStateTracker]:
+        self.forget_idle()
+        return await super().retrieve_full_tracker(sender_id)
+
+    async def keys(self) -> Iterable[Text]:
+        self.forget_idle()
+        return await super().keys()
