@@ -25,7 +25,7 @@ from bot.actions.content_model import (
 
 STALE_AFTER = timedelta(days=183)
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-PLACEHOLDERS = {"{retention_hours}"}
+PLACEHOLDERS = {"{retention_period}"}
 MAX_LABEL_LENGTH = 30
 # Topics the assistant uses itself, beyond one for each intent.
 SPECIAL_TOPICS = (
@@ -101,7 +101,7 @@ def _entries(yaml_doc: Any, key: Text, file_name: Text, problems: List[Text]) ->
     entries = []
     for number, entry in enumerate(yaml_doc[key], start=1):
         if isinstance(entry, dict):
-            entries.append({**entry, "_where": f"{file_name}, entry {number} ({entry.get('id', 'no id')})"})
+            entries.append({**entry, "_where": f"{file_name}, entry {number} '{entry.get('id', 'no id')}'"})
         else:
             problems.append(f"{file_name}, entry {number}: each entry must be a set of 'name: value' lines.")
     return entries

@@ -21,7 +21,8 @@ class Reply:
 
 
 def fill_placeholders(text: Text) -> Text:
-    return text.replace("{retention_hours}", str(load_settings().conversation_retention_hours))
+    hours = load_settings().conversation_retention_hours
+    return text.replace("{retention_period}", "1 hour" if hours == 1 else f"{hours} hours")
 
 
 def topic_buttons(content: Content, topic_ids: Sequence[Text]) -> List[Dict[Text, Text]]:

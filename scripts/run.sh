@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Sets up (only what changed) and runs the assistant: the Rasa server on
+# RASA_PORT (REST channel at /webhooks/rest/webhook) and the action server,
+# started together and stopped together. Ctrl-C stops both.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh
+source scripts/env.sh
+MODEL=$(.venv/bin/python scripts/train.py --print-path)
+
+pids=()
+stop_all() {
+  trap - INT TERM EXIT
+  echo "Stopping the assistant..."
+  kill "${pids[@]}" 2>/dev/null || true
+  wait "${pids[@]}" 2>/dev/null || true
+}
+trap stop_all INT TERM EXIT
+
+.venv/bin/rasa run actions --actions bot.actions --port "$ACTION_SERVER_PORT" &
+pids+=($!)
+.venv/bin/rasa run --model "$MODEL" --endpoints bot/endpoints.yml --credentials bot/credentials.yml \
+  --port "$RASA_PORT" --cors $CORS_ORIGINS &
+pids+=($!)
+
+echo "Starting: Rasa server on http://localhost:$RASA_PORT (REST: /webhooks/rest/webhook), actions on port $ACTION_SERVER_PORT."
+echo "Try: curl -s localhost:$RASA_PORT/webhooks/rest/webhook -d '{\"sender\":\"demo\",\"message\":\"hello\"}'"
+# If either server stops, stop the other too.
+wait -n "${pids[@]}"

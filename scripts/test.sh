@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Sets up (only what changed) and runs every test:
+#   1. rasa data validate, with no warnings allowed
+#   2. the held-out NLU test set: per-intent results; fails if any danger-now message is missed
+#   3. conversation tests (tests/test_*.yml), end to end: NLU and dialogue
+#   4. pytest: actions, content checks, the danger-now component, the tracker store
+set -uo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh || { echo "Setup failed: see the messages above."; exit 1; }
+source scripts/env.sh
+MODEL=$(.venv/bin/python scripts/train.py --print-path)
+failed=()
+
+validate_data() {
+  local output
+  output=$(.venv/bin/rasa data validate --config bot/config.yml --domain bot/domain --data bot/data --fail-on-warnings 2>&1)
+  local status=$?
+  local warnings
+  warnings=$(echo "$output" | grep -E "UserWarning|WARNING|ERROR" | grep -v "urllib3\|sentry")
+  if [ $status -ne 0 ] || [ -n "$warnings" ]; then
+    echo "$output" | tail -30
+    return 1
+  fi
+  echo "Training data and domain are valid, with no warnings."
+}
+
+conversation_tests() {
+  rm -rf results/conversations
+  .venv/bin/rasa test core --e2e --model "$MODEL" --stories tests/ --out results/conversations > results-conversations.log 2>&1 || { tail -30 results-conversations.log; return 1; }
+  if ! grep -q "None of the test stories failed" results/conversations/failed_test_stories.yml; then
+    cat results/conversations/failed_test_stories.yml
+    return 1
+  fi
+  grep -o "Correct: .*" results-conversations.log | head -1
+  echo "Every conversation test passed."
+}
+
+run_step() {
+  local name=$1; shift
+  echo; echo "==> $name"
+  "$@" || failed+=("$name")
+}
+
+run_step "Rasa data validation" validate_data
+run_step "Held-out NLU evaluation" .venv/bin/python scripts/evaluate_nlu.py --model "$MODEL"
+run_step "Conversation tests" conversation_tests
+run_step "Unit and integration tests (pytest)" .venv/bin/python -m pytest -q -p no:cacheprovider
+
+if [ ${#failed[@]} -gt 0 ]; then
+  printf '\nFAILED: %s\n' "${failed[@]}"
+  exit 1
+fi

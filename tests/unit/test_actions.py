@@ -1,0 +1,133 @@
+"""Custom actions, run with tracker fixtures and a CollectingDispatcher."""
+from __future__ import annotations
+
+from rasa_sdk.events import ActiveLoop, SlotSet
+
+from bot.actions.support_finder import (
+    ActionLeaveForm,
+    ActionShowLocalSupport,
+    ActionAskArea,
+    ValidateSupportFinderForm,
+)
+from bot.actions.topics import ActionAnswerTopic, ActionCoreFallback, ActionEmergency
+from tests.unit.conftest import make_tracker, run_action
+
+
+def test_topic_answer_sends_its_messages_and_ends_with_buttons(content):
+    texts, messages, events = run_action(ActionAnswerTopic(), make_tracker("clares_law"))
+    topic = content.topics["clares_law"]
+    assert texts[: len(topic.messages)] == list(topic.messages)
+    assert [b["payload"] for b in messages[-1]["buttons"]] == [f"/{b}" for b in topic.buttons]
+    assert SlotSet("intro_shown", True) in events
+
+
+def test_first_answer_starts_with_the_automated_assistant_notice_once(content):
+    intro = content.topics["intro"].messages[0]
+    first, _, _ = run_action(ActionAnswerTopic(), make_tracker("sarahs_law", slots={"intro_shown": False}))
+    later, _, _ = run_action(ActionAnswerTopic(), make_tracker("sarahs_law", slots={"intro_shown": True}))
+    assert first[0] == intro
+    assert "1 hour" in " ".join(first), "the retention period is filled in from settings"
+    assert intro not in later
+
+
+def test_hello_as_first_message_gets_the_notice_and_the_menu(content):
+    texts, messages, _ = run_action(ActionAnswerTopic(), make_tracker("greet", slots={"intro_shown": False}))
+    assert texts[0] == content.topics["intro"].messages[0]
+    assert {b["payload"] for b in messages[-1]["buttons"]} == {f"/{b}" for b in content.topics["menu"].buttons}
+
+
+def test_unknown_intent_gets_the_fallback_topic_with_999_and_the_menu(content):
+    texts, messages, _ = run_action(ActionAnswerTopic(), make_tracker("nlu_fallback"))
+    assert "999" in " ".join(texts)
+    assert "/menu" in [b["payload"] for b in messages[-1]["buttons"]]
+
+
+def test_support_topic_remembers_the_need_for_the_finder():
+    _, _, events = run_action(ActionAnswerTopic(), make_tracker("stalking"))
+    assert SlotSet("support_need", "stalking_harassment") in events
+
+
+def test_a_new_question_leaves_the_support_finder():
+    _, _, events = run_action(ActionAnswerTopic(), make_tracker("sarahs_law", active_loop="support_finder_form"))
+    assert ActiveLoop(None) in events
+
+
+def test_emergency_message_comes_first_even_before_the_notice(content):
+    texts, _, _ = run_action(ActionEmergency(), make_tracker("danger_now", slots={"intro_shown": False}))
+    assert texts[0] == content.topics["danger_now"].messages[0]
+    assert "999" in texts[0] and "55" in texts[0]
+    assert content.topics["intro"].messages[0] in texts
+
+
+def test_emergency_then_answers_the_question_asked_alongside(content):
+    ranking = [{"name": "danger_now", "confidence": 1.0}, {"name": "stalking_protection_order", "confidence": 0.8}]
+    texts, messages, _ = run_action(ActionEmergency(), make_tracker("danger_now", ranking=ranking))
+    assert texts[0] == content.topics["danger_now"].messages[0]
+    assert content.topics["stalking_protection_order"].messages[0] in texts
+    assert messages[-1]["buttons"], "the conversation carries on with next steps"
+
+
+def test_emergency_in_the_finder_does_not_wander_off_topic(content):
+    ranking = [{"name": "danger_now", "confidence": 1.0}, {"name": "clares_law", "confidence": 0.9}]
+    tracker = make_tracker("danger_now", ranking=ranking, active_loop="support_finder_form")
+    texts, _, events = run_action(ActionEmergency(), tracker)
+    assert content.topics["clares_law"].messages[0] not in texts
+    assert ActiveLoop(None) not in events
+
+
+def test_emergency_ignores_a_low_confidence_guess(content):
+    ranking = [{"name": "danger_now", "confidence": 1.0}, {"name": "clares_law", "confidence": 0.2}]
+    texts, _, _ = run_action(ActionEmergency(), make_tracker("danger_now", ranking=ranking))
+    assert content.topics["clares_law"].messages[0] not in texts
+
+
+def test_core_fallback_reverts_the_message_and_offers_the_menu():
+    texts, _, events = run_action(ActionCoreFallback(), make_tracker("greet"))
+    assert texts and events[0]["event"] == "rewind"
+
+
+def test_finder_asks_where_with_a_button_for_each_district_outside_and_rather_not_say(content):
+    _, messages, _ = run_action(ActionAskArea(), make_tracker("find_support"))
+    payloads = [b["payload"] for b in messages[-1]["buttons"]]
+    assert len(payloads) == len(content.finder.areas) + 2
+    assert '/inform{"area":"rugby"}' in payloads
+
+
+def test_finder_understands_free_text_answers():
+    validate = ValidateSupportFinderForm()
+    tracker = make_tracker("inform")
+    assert validate.validate_area("I live in Royal Leamington Spa", None, tracker, {}) == {"area": "warwick_district"}
+    assert validate.validate_area("coventry", None, tracker, {}) == {"area": "outside"}
+    assert validate.validate_area("somewhere", None, tracker, {}) == {"area": "unknown"}
+    assert validate.validate_support_group("im 15", None, tracker, {}) == {"support_group": "young_people"}
+    assert validate.validate_support_group("I'm gay", None, tracker, {}) == {"support_group": "lgbt"}
+    assert validate.validate_support_group("for me", None, tracker, {}) == {"support_group": "everyone"}
+
+
+def test_local_support_lists_warwickshire_services_first_and_clears_the_answers(content):
+    slots = {"area": "rugby", "support_group": "women", "support_need": "domestic_abuse"}
+    texts, messages, events = run_action(ActionShowLocalSupport(), make_tracker("inform", slots=slots))
+    listed = "\n".join(texts)
+    assert content.services["warwickshire_domestic_abuse_service"].name in listed
+    assert content.services["national_domestic_abuse_helpline"].name in listed
+    assert listed.index("Warwickshire Domestic") < listed.index("National Domestic Abuse Helpline")
+    assert SlotSet("area", None) in events and SlotSet("support_group", None) in events
+    assert messages[-1]["buttons"]
+
+
+def test_outside_warwickshire_gets_their_own_force_advice_and_only_national_services(content):
+    slots = {"area": "outside", "support_group": "everyone", "support_need": "domestic_abuse"}
+    texts, _, _ = run_action(ActionShowLocalSupport(), make_tracker("inform", slots=slots))
+    assert texts[0] == content.topics["outside_warwickshire"].messages[0]
+    assert content.services["warwickshire_domestic_abuse_service"].name not in "\n".join(texts)
+
+
+def test_men_are_shown_a_service_for_men(content):
+    slots = {"area": "unknown", "support_group": "men", "support_need": "domestic_abuse"}
+    texts, _, _ = run_action(ActionShowLocalSupport(), make_tracker("inform", slots=slots))
+    assert content.services["mens_advice_line"].name in "\n".join(texts)
+
+
+def test_stop_leaves_the_finder_and_forgets_the_answers():
+    _, _, events = run_action(ActionLeaveForm(), make_tracker("stop", active_loop="support_finder_form"))
+    assert ActiveLoop(None) in events and SlotSet("area", None) in events
