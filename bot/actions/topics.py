@@ -23,6 +23,9 @@ INTRO_TOPIC = "intro"
 NOT_QUESTIONS = {"greet", "goodbye", "thank", "affirm", "deny", "stop", "inform", "nlu_fallback", "danger_now", "out_of_scope"}
 # How sure the classifier must be before the question that came with an emergency is answered too.
 FOLLOW_UP_CONFIDENCE = 0.6
+# When the assistant did not understand, its best guesses above this are offered as buttons.
+GUESS_CONFIDENCE = 0.1
+MAX_GUESSES = 3
 
 
 def send(dispatcher: CollectingDispatcher, replies: List[Reply]) -> None:
@@ -47,6 +50,16 @@ def leave_active_form(tracker: Tracker) -> List[EventType]:
     return []
 
 
+def best_guesses(tracker: Tracker, content: Content) -> List[Text]:
+    """Topics the classifier thought likely, for "did you mean" buttons."""
+    ranking = tracker.latest_message.get("intent_ranking") or []
+    guesses = [
+        r["name"] for r in ranking
+        if r.get("name") not in NOT_QUESTIONS and (r.get("confidence") or 0) >= GUESS_CONFIDENCE and content.topic(r["name"])
+    ]
+    return guesses[:MAX_GUESSES]
+
+
 def topic_events(topic: Topic) -> List[EventType]:
     return [SlotSet("support_need", topic.need)] if topic.need else []
 
@@ -66,7 +79,8 @@ class ActionAnswerTopic(Action):
         intro = intro_if_not_shown(tracker, content)
         if intro and topic.id == "greet":
             topic = content.topics["menu"]  # the notice already says hello
-        send(dispatcher, intro + render_topic(content, topic, uk_now()))
+        guesses = best_guesses(tracker, content) if topic.id == FALLBACK_TOPIC else []
+        send(dispatcher, intro + render_topic(content, topic, uk_now(), extra_buttons=guesses))
         return [SlotSet("intro_shown", True)] + topic_events(topic) + leave_active_form(tracker)
 
 

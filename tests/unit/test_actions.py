@@ -131,3 +131,18 @@ def test_men_are_shown_a_service_for_men(content):
 def test_stop_leaves_the_finder_and_forgets_the_answers():
     _, _, events = run_action(ActionLeaveForm(), make_tracker("stop", active_loop="support_finder_form"))
     assert ActiveLoop(None) in events and SlotSet("area", None) in events
+
+
+def test_when_not_understood_the_best_guesses_are_offered_as_buttons():
+    ranking = [
+        {"name": "nlu_fallback", "confidence": 0.25},
+        {"name": "vrr_police", "confidence": 0.22},
+        {"name": "vrr_cps", "confidence": 0.2},
+        {"name": "greet", "confidence": 0.15},
+        {"name": "sarahs_law", "confidence": 0.01},
+    ]
+    _, messages, _ = run_action(ActionAnswerTopic(), make_tracker("nlu_fallback", ranking=ranking))
+    payloads = [b["payload"] for b in messages[-1]["buttons"]]
+    assert payloads[:2] == ["/vrr_police", "/vrr_cps"]
+    assert "/greet" not in payloads and "/sarahs_law" not in payloads
+    assert "/menu" in payloads

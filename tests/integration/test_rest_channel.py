@@ -1,0 +1,152 @@
+"""The whole assistant over HTTP, as the README runs it: Rasa server + action server.
+
+Checks what only the running stack can show: the emergency message is the very
+first message of a reply, on any turn and in the middle of the support finder,
+and the servers' logs hold nothing a person typed.
+"""
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import time
+import uuid
+from pathlib import Path
+from typing import Dict, Iterator, List
+
+import pytest
+import requests
+
+from bot.actions.content_store import check_directory
+from bot.settings import PROJECT_ROOT
+from scripts.train import model_path
+
+RASA = str(PROJECT_ROOT / ".venv" / "bin" / "rasa")
+START_TIMEOUT_S = 180
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_until_up(url: str, processes: List[subprocess.Popen]) -> None:
+    deadline = time.monotonic() + START_TIMEOUT_S
+    while time.monotonic() < deadline:
+        if any(p.poll() is not None for p in processes):
+            pytest.fail("A server stopped while starting; see the log in the test output.")
+        try:
+            if requests.get(url, timeout=2).ok:
+                return
+        except requests.ConnectionError:
+            pass
+        time.sleep(1)
+    pytest.fail(f"{url} did not come up within {START_TIMEOUT_S}s")
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory) -> Iterator[Dict[str, object]]:
+    model = model_path()
+    if not model.exists():
+        pytest.fail("No trained model: run scripts/setup.sh")
+    rasa_port, action_port = free_port(), free_port()
+    env = {
+        **os.environ,
+        "RASA_TELEMETRY_ENABLED": "false",
+        "ACTION_ENDPOINT_URL": f"http://localhost:{action_port}/webhook",
+        "CONVERSATION_RETENTION_HOURS": "1",
+    }
+    log_path = tmp_path_factory.mktemp("logs") / "servers.log"
+    log = log_path.open("w")
+    processes = [
+        subprocess.Popen([RASA, "run", "actions", "--actions", "bot.actions", "--port", str(action_port)],
+                         cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT),
+        subprocess.Popen([RASA, "run", "--model", str(model), "--endpoints", "bot/endpoints.yml",
+                          "--credentials", "bot/credentials.yml", "--port", str(rasa_port)],
+                         cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT),
+    ]
+    try:
+        wait_until_up(f"http://localhost:{action_port}/health", processes)
+        wait_until_up(f"http://localhost:{rasa_port}/", processes)
+        yield {"url": f"http://localhost:{rasa_port}/webhooks/rest/webhook", "log": log_path}
+    finally:
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            process.wait(timeout=30)
+        log.close()
+
+
+@pytest.fixture(scope="module")
+def content():
+    return check_directory(PROJECT_ROOT / "bot" / "content").content
+
+
+class Conversation:
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.sender = f"test-{uuid.uuid4()}"
+
+    def say(self, text: str) -> List[Dict]:
+        response = requests.post(self.url, json={"sender": self.sender, "message": text}, timeout=60)
+        response.raise_for_status()
+        return response.json()
+
+
+def texts(replies: List[Dict]) -> List[str]:
+    return [r.get("text", "") for r in replies]
+
+
+def test_danger_on_the_first_message_gets_999_before_anything_else(stack, content):
+    replies = Conversation(stack["url"]).say("he's outside my door and he's got a knife")
+    assert texts(replies)[0] == content.topics["danger_now"].messages[0]
+    assert "999" in texts(replies)[0]
+
+
+def test_a_question_gets_the_notice_then_the_answer_with_buttons(stack, content):
+    replies = Conversation(stack["url"]).say("what is clares law")
+    assert texts(replies)[0] == content.topics["intro"].messages[0]
+    assert content.topics["clares_law"].messages[0] in texts(replies)
+    assert replies[-1].get("buttons")
+
+
+def test_danger_on_a_later_turn_comes_first_then_the_conversation_carries_on(stack, content):
+    chat = Conversation(stack["url"])
+    chat.say("what are my rights as a victim")
+    replies = chat.say("oh no hes back and hes hitting me")
+    assert texts(replies)[0] == content.topics["danger_now"].messages[0]
+    after = chat.say("how do i apply for clares law")
+    assert content.topics["clares_law_apply"].messages[0] in texts(after)
+
+
+def test_danger_in_the_middle_of_the_finder_then_the_finder_asks_again(stack, content):
+    chat = Conversation(stack["url"])
+    chat.say("find support near me")
+    replies = chat.say("he's coming up the stairs with a knife")
+    assert texts(replies)[0] == content.topics["danger_now"].messages[0]
+    assert any('/inform{"area"' in b["payload"] for b in replies[-1].get("buttons", []))
+
+
+def test_the_finder_lists_local_services(stack, content):
+    chat = Conversation(stack["url"])
+    chat.say("my partner controls all my money")
+    chat.say("find support near me")
+    chat.say("nuneaton")
+    replies = chat.say("a woman")
+    assert any(content.services["warwickshire_domestic_abuse_service"].name in t for t in texts(replies))
+
+
+def test_odd_input_gets_a_kind_reply_not_an_error(stack):
+    chat = Conversation(stack["url"])
+    chat.say("hello")
+    for odd in ["😢😢😢", "?", "a" * 2000, "/nonexistent_intent"]:
+        assert texts(chat.say(odd)), f"no reply to {odd[:20]!r}"
+
+
+def test_logs_hold_nothing_a_person_typed(stack):
+    chat = Conversation(stack["url"])
+    chat.say("my name is Philippa Quenby and my number is 07700 900123")
+    time.sleep(1)
+    log = Path(stack["log"]).read_text()
+    assert "Quenby" not in log and "07700" not in log
