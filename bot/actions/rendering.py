@@ -45,7 +45,8 @@ def render_topic(
 
 
 def render_service(service: Service, content: Content, now: datetime) -> Text:
-    name = f"{service.name} ({service.run_by})" if service.run_by else service.name
+    run_by_not_in_name = service.run_by and service.run_by not in service.name
+    name = f"{service.name} ({service.run_by})" if run_by_not_in_name else service.name
     lines = [name, service.summary]
     if service.phone:
         lines.append(f"Call {service.phone}" + (" (free)" if service.free else ""))
