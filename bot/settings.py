@@ -9,12 +9,21 @@ from __future__ import annotations
 
 import os
 import sys
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from pathlib import Path
+from typing import Tuple
 
 from dotenv import load_dotenv
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class SettingsError(SystemExit):
+    """A setting is missing or wrong. The message says which one and how to fix it.
+
+    A SystemExit, so a command stops with the message and no traceback; code that
+    must keep running (the action server) catches it by name.
+    """
 
 
 @dataclass(frozen=True)
@@ -33,8 +42,24 @@ class Settings:
 def _positive_int(name: str, default: int) -> int:
     raw = os.environ.get(name, str(default)).strip()
     if not raw.isdigit() or int(raw) <= 0:
-        raise SystemExit(f"Setting {name} must be a whole number above 0, not {raw!r}. Fix it in .env.")
+        raise SettingsError(f"Setting {name} must be a whole number above 0, not {raw!r}. Fix it in .env.")
     return int(raw)
+
+
+def _positive_seconds(name: str, default: float) -> float:
+    raw = os.environ.get(name, str(default)).strip()
+    try:
+        value = float(raw)
+    except ValueError:
+        value = -1.0
+    if not value > 0 or value == float("inf"):
+        raise SettingsError(f"Setting {name} must be a number of seconds above 0, not {raw!r}. Fix it in .env.")
+    return value
+
+
+def _project_path(name: str, default: str) -> Path:
+    path = Path(os.environ.get(name, default))
+    return path if path.is_absolute() else PROJECT_ROOT / path
 
 
 def load_settings() -> Settings:
@@ -48,6 +73,216 @@ def load_settings() -> Settings:
         content_dir=content_dir,
         conversation_retention_hours=_positive_int("CONVERSATION_RETENTION_HOURS", 1),
         cors_origins=os.environ.get("CORS_ORIGINS", "http://localhost:8000"),
+    )
+
+
+# Handoff to the force (connectors/handoff, force_inbox): see docs/handoff-contract.md.
+# Secrets that work only on a laptop; production refuses to start with them.
+DEV_GENERAL_SECRET = "dev-only-general-secret"
+DEV_PSD_SECRET = "dev-only-psd-secret"
+DEV_INBOX_TOKEN = "dev-only-inbox-token"
+MIN_SECRET_LENGTH = 32
+DESTINATIONS = ("general", "professional_standards")
+
+
+@dataclass(frozen=True)
+class HandoffDestination:
+    """Where one kind of handoff goes: by HTTPS POST (signed) or by email."""
+
+    name: str
+    transport: str  # "http" or "smtp"
+    url: str
+    secret: str = field(repr=False)
+    email_to: str
+
+
+@dataclass(frozen=True)
+class SmtpSettings:
+    host: str
+    port: int
+    user: str
+    password: str = field(repr=False)
+    sender: str
+
+
+@dataclass(frozen=True)
+class HandoffSettings:
+    production: bool
+    outbox_url: str  # an SQLAlchemy URL: sqlite:///... or postgresql://...
+    encryption_keys: Tuple[str, ...] = field(repr=False)  # first encrypts; all decrypt
+    key_file: Path  # development only: made once, then reused
+    retention_days: int
+    max_attempts: int
+    retry_base_seconds: float
+    retry_max_seconds: float
+    lease_seconds: float
+    timeout_seconds: float
+    poll_seconds: float
+    alert_webhook_url: str
+    general: HandoffDestination
+    professional_standards: HandoffDestination
+    smtp: SmtpSettings
+
+    def destination(self, name: str) -> HandoffDestination:
+        if name == "general":
+            return self.general
+        if name == "professional_standards":
+            return self.professional_standards
+        raise KeyError(name)
+
+
+@dataclass(frozen=True)
+class ForceInboxSettings:
+    production: bool
+    db_path: Path
+    port: int
+    token: str = field(repr=False)
+    general_secret: str = field(repr=False)
+    psd_secret: str = field(repr=False)
+
+
+def _is_production() -> bool:
+    env = os.environ.get("APP_ENV", "development").strip().lower()
+    if env not in ("development", "production"):
+        raise SettingsError(f"Setting APP_ENV must be 'development' or 'production', not {env!r}. Fix it in .env.")
+    return env == "production"
+
+
+def _secret(name: str, dev_default: str, production: bool, fallback: str = "") -> str:
+    value = os.environ.get(name, "").strip() or fallback
+    if not production:
+        return value or dev_default
+    if not value or value == dev_default or len(value) < MIN_SECRET_LENGTH:
+        raise SettingsError(
+            f"Setting {name} must be set in production to a random secret of at least {MIN_SECRET_LENGTH} "
+            f"characters, agreed with the receiving system (make one with: python -c "
+            f"\"import secrets; print(secrets.token_hex(32))\"). Set it in the environment."
+        )
+    return value
+
+
+def _destination(
+    prefix: str, name: str, email_setting: str, default_url: str, dev_secret: str, production: bool
+) -> HandoffDestination:
+    transport = os.environ.get(f"{prefix}_TRANSPORT", "http").strip().lower()
+    if transport not in ("http", "smtp"):
+        raise SettingsError(f"Setting {prefix}_TRANSPORT must be 'http' or 'smtp', not {transport!r}. Fix it in .env.")
+    url = os.environ.get(f"{prefix}_URL", "" if production else default_url).strip()
+    email_to = os.environ.get(email_setting, "").strip()
+    if transport == "http":
+        if not url.startswith(("http://", "https://")):
+            raise SettingsError(f"Setting {prefix}_URL must be the address that receives {name} handoffs. Set it in .env.")
+        if production and not url.startswith("https://"):
+            raise SettingsError(f"Setting {prefix}_URL must start with https:// in production: handoffs carry personal data.")
+    elif "@" not in email_to:
+        raise SettingsError(
+            f"{prefix}_TRANSPORT is smtp, so {email_setting} must be the mailbox that receives {name} handoffs. "
+            f"Set it in .env."
+        )
+    return HandoffDestination(
+        name=name,
+        transport=transport,
+        url=url,
+        secret=_secret(f"{prefix}_SECRET", dev_secret, production),
+        email_to=email_to,
+    )
+
+
+def _outbox_url(production: bool) -> str:
+    url = os.environ.get("HANDOFF_OUTBOX_URL", "").strip()
+    if not url:
+        return f"sqlite:///{_project_path('HANDOFF_OUTBOX_PATH', '.data/handoff-outbox.db')}"
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url[len("postgres://"):]
+    if not url.startswith(("postgresql://", "postgresql+psycopg2://", "sqlite:///")):
+        raise SettingsError("Setting HANDOFF_OUTBOX_URL must be a postgresql:// address (or empty for the SQLite file).")
+    return url
+
+
+def load_handoff_settings() -> HandoffSettings:
+    """Settings for the outbox and the dispatcher that delivers handoffs to the force."""
+    load_dotenv(PROJECT_ROOT / ".env", override=False)
+    production = _is_production()
+    keys = tuple(k.strip() for k in os.environ.get("HANDOFF_ENCRYPTION_KEY", "").split(",") if k.strip())
+    if production and not keys:
+        raise SettingsError(
+            "HANDOFF_ENCRYPTION_KEY is not set, and APP_ENV is production: the handoff outbox will not start "
+            "without it, because every handoff holds personal data. Make a key with "
+            "`python -m connectors.handoff.dispatcher --new-key`, keep it in your secrets store, and set it in "
+            "the environment. Losing the key loses the handoffs waiting in the outbox."
+        )
+    smtp = SmtpSettings(
+        host=os.environ.get("HANDOFF_SMTP_HOST", "").strip(),
+        port=_positive_int("HANDOFF_SMTP_PORT", 587),
+        user=os.environ.get("HANDOFF_SMTP_USER", "").strip(),
+        password=os.environ.get("HANDOFF_SMTP_PASSWORD", ""),
+        sender=os.environ.get("HANDOFF_SMTP_FROM", "").strip(),
+    )
+    general = _destination(
+        "HANDOFF_GENERAL",
+        "general",
+        "HANDOFF_SMTP_TO",
+        "http://localhost:8070/handoffs/general",
+        DEV_GENERAL_SECRET,
+        production,
+    )
+    # Professional standards is configured on its own and never falls back to general.
+    psd = _destination(
+        "HANDOFF_PSD",
+        "professional_standards",
+        "HANDOFF_PSD_SMTP_TO",
+        "http://localhost:8070/handoffs/professional-standards",
+        DEV_PSD_SECRET,
+        production,
+    )
+    if "smtp" in (general.transport, psd.transport) and not (smtp.host and "@" in smtp.sender):
+        raise SettingsError("A destination is sent by email, so HANDOFF_SMTP_HOST and HANDOFF_SMTP_FROM must be set.")
+    lease = _positive_seconds("HANDOFF_LEASE_SECONDS", 120)
+    timeout = _positive_seconds("HANDOFF_TIMEOUT_SECONDS", 15)
+    if lease <= 2 * timeout:
+        raise SettingsError(
+            f"Setting HANDOFF_LEASE_SECONDS ({lease:g}) must be more than twice HANDOFF_TIMEOUT_SECONDS "
+            f"({timeout:g}), so a delivery still in progress is never sent a second time."
+        )
+    return HandoffSettings(
+        production=production,
+        outbox_url=_outbox_url(production),
+        encryption_keys=keys,
+        key_file=_project_path("HANDOFF_KEY_FILE", ".data/handoff-outbox.key"),
+        retention_days=_positive_int("HANDOFF_RETENTION_DAYS", 30),
+        max_attempts=_positive_int("HANDOFF_MAX_ATTEMPTS", 8),
+        retry_base_seconds=_positive_seconds("HANDOFF_RETRY_BASE_SECONDS", 30),
+        retry_max_seconds=_positive_seconds("HANDOFF_RETRY_MAX_SECONDS", 1800),
+        lease_seconds=lease,
+        timeout_seconds=timeout,
+        poll_seconds=_positive_seconds("HANDOFF_POLL_SECONDS", 2),
+        alert_webhook_url=os.environ.get("HANDOFF_ALERT_WEBHOOK_URL", "").strip(),
+        general=general,
+        professional_standards=psd,
+        smtp=smtp,
+    )
+
+
+def load_force_inbox_settings() -> ForceInboxSettings:
+    """Settings for the reference receiver (the force's side), python -m force_inbox."""
+    load_dotenv(PROJECT_ROOT / ".env", override=False)
+    production = _is_production()
+    token = os.environ.get("FORCE_INBOX_TOKEN", "").strip()
+    if production and (not token or token == DEV_INBOX_TOKEN or len(token) < MIN_SECRET_LENGTH):
+        raise SettingsError(
+            f"Setting FORCE_INBOX_TOKEN must be set in production to a random token of at least "
+            f"{MIN_SECRET_LENGTH} characters: it protects the page that shows people's details."
+        )
+    # The inbox checks signatures with the secrets the sender signs with, unless told otherwise.
+    general_fallback = os.environ.get("HANDOFF_GENERAL_SECRET", "").strip()
+    psd_fallback = os.environ.get("HANDOFF_PSD_SECRET", "").strip()
+    return ForceInboxSettings(
+        production=production,
+        db_path=_project_path("FORCE_INBOX_DB", ".data/force-inbox.db"),
+        port=_positive_int("FORCE_INBOX_PORT", 8070),
+        token=token or DEV_INBOX_TOKEN,
+        general_secret=_secret("FORCE_INBOX_GENERAL_SECRET", DEV_GENERAL_SECRET, production, general_fallback),
+        psd_secret=_secret("FORCE_INBOX_PSD_SECRET", DEV_PSD_SECRET, production, psd_fallback),
     )
 
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 import time
 from typing import Any, Callable, Dict, Iterable, Optional, Text
 
+from bot.settings import load_settings
+
 from rasa.core.tracker_store import InMemoryTrackerStore
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.trackers import DialogueStateTracker
@@ -19,12 +21,14 @@ class ExpiringInMemoryTrackerStore(InMemoryTrackerStore):
     def __init__(
         self,
         domain: Domain,
-        retention_hours: Any = 1,
+        retention_hours: Optional[float] = None,
         clock: Callable[[], float] = time.monotonic,
         **kwargs: Any,
     ) -> None:
         kwargs.pop("host", None)
         super().__init__(domain, **kwargs)
+        if retention_hours is None:
+            retention_hours = load_settings().conversation_retention_hours
         self.retention_seconds = float(retention_hours) * 3600
         self._clock = clock
         self._last_used: Dict[Text, float] = {}

@@ -31,11 +31,11 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def wait_until_up(url: str, processes: List[subprocess.Popen]) -> None:
+def wait_until_up(url: str, processes: List[subprocess.Popen], log_path: Path) -> None:
     deadline = time.monotonic() + START_TIMEOUT_S
     while time.monotonic() < deadline:
         if any(p.poll() is not None for p in processes):
-            pytest.fail("A server stopped while starting; see the log in the test output.")
+            pytest.fail("A server stopped while starting. Its log ends:\n" + log_path.read_text()[-3000:])
         try:
             if requests.get(url, timeout=2).ok:
                 return
@@ -67,8 +67,8 @@ def stack(tmp_path_factory) -> Iterator[Dict[str, object]]:
                          cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT),
     ]
     try:
-        wait_until_up(f"http://localhost:{action_port}/health", processes)
-        wait_until_up(f"http://localhost:{rasa_port}/", processes)
+        wait_until_up(f"http://localhost:{action_port}/health", processes, log_path)
+        wait_until_up(f"http://localhost:{rasa_port}/", processes, log_path)
         yield {"url": f"http://localhost:{rasa_port}/webhooks/rest/webhook", "log": log_path}
     finally:
         for process in processes:

@@ -20,7 +20,7 @@ class FakeClock:
 
 def test_idle_conversations_are_deleted_after_the_retention_period():
     clock = FakeClock()
-    store = ExpiringInMemoryTrackerStore(Domain.empty(), retention_hours="1", clock=clock)
+    store = ExpiringInMemoryTrackerStore(Domain.empty(), retention_hours=1, clock=clock)
     tracker = DialogueStateTracker.from_events("someone", [UserUttered("hello")])
 
     async def scenario():
