@@ -129,11 +129,33 @@ class Finder:
         return self.outside_label if area_id == OUTSIDE else self.unknown_label
 
 
+@dataclass(frozen=True)
+class Choice:
+    id: Text
+    label: Text
+
+
+@dataclass(frozen=True)
+class HandoffOptions:
+    """Choices offered when someone asks the police to contact them."""
+
+    consent_version: Text
+    topics: Tuple[Choice, ...]
+    methods: Tuple[Choice, ...]
+    someone_else_answers: Tuple[Choice, ...]
+    summary_labels: Dict[Text, Text]
+
+    @staticmethod
+    def label_of(choices: Tuple[Choice, ...], choice_id: Optional[Text]) -> Optional[Text]:
+        return next((c.label for c in choices if c.id == choice_id), None)
+
+
 @dataclass
 class Content:
     services: Dict[Text, Service] = field(default_factory=dict)
     topics: Dict[Text, Topic] = field(default_factory=dict)
     finder: Optional[Finder] = None
+    handoff: Optional[HandoffOptions] = None
 
     def topic(self, topic_id: Text) -> Optional[Topic]:
         return self.topics.get(topic_id)

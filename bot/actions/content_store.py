@@ -20,16 +20,20 @@ from bot.settings import PROJECT_ROOT, load_settings
 
 logger = logging.getLogger(__name__)
 
-INTENTS_FILE = PROJECT_ROOT / "bot" / "domain" / "intents.yml"
+DOMAIN_DIR = PROJECT_ROOT / "bot" / "domain"
 
 
 class ContentError(Exception):
     """The content cannot be used; the message says what to fix."""
 
 
-def read_intents(path: Path = INTENTS_FILE) -> List[Text]:
-    domain = yaml.safe_load(path.read_text(encoding="utf-8"))
-    return [i if isinstance(i, str) else next(iter(i)) for i in domain["intents"]]
+def read_intents(directory: Path = DOMAIN_DIR) -> List[Text]:
+    """Every intent in the domain files: each needs a topic to answer it."""
+    intents = []
+    for path in sorted(directory.glob("*.yml")):
+        domain = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        intents += [i if isinstance(i, str) else next(iter(i)) for i in domain.get("intents", [])]
+    return intents
 
 
 def _read_yaml(path: Path, problems: List[Text]) -> object:
@@ -52,10 +56,13 @@ def check_directory(directory: Path, intents: Optional[List[Text]] = None) -> Ch
     problems: List[Text] = []
     services = _read_yaml(directory / "services.yml", problems)
     finder = _read_yaml(directory / "finder.yml", problems)
+    handoff = _read_yaml(directory / "handoff.yml", problems)
     topic_files: Dict[Text, object] = {
         f"topics/{path.name}": _read_yaml(path, problems) for path in sorted((directory / "topics").glob("*.yml"))
     }
-    result = check_content(services, finder, topic_files, intents if intents is not None else read_intents())
+    result = check_content(
+        services, finder, topic_files, intents if intents is not None else read_intents(), handoff_yaml=handoff
+    )
     result.problems[:0] = problems
     return result
 

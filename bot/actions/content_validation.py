@@ -15,9 +15,11 @@ from bot.actions.content_model import (
     GROUPS,
     NEEDS,
     Area,
+    Choice,
     Content,
     Finder,
     Group,
+    HandoffOptions,
     OpeningTimes,
     Service,
     Topic,
@@ -25,7 +27,7 @@ from bot.actions.content_model import (
 
 STALE_AFTER = timedelta(days=183)
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-PLACEHOLDERS = {"{retention_period}"}
+PLACEHOLDERS = {"{retention_period}", "{reference}"}
 MAX_LABEL_LENGTH = 30
 # Topics the assistant uses itself, beyond one for each intent.
 SPECIAL_TOPICS = (
@@ -39,7 +41,16 @@ SPECIAL_TOPICS = (
     "finder_results",
     "finder_no_results",
     "stop",
+    "handoff_ask_go_ahead", "handoff_ask_topic", "handoff_ask_name", "handoff_ask_method",
+    "handoff_ask_phone", "handoff_invalid_phone", "handoff_ask_email", "handoff_invalid_email",
+    "handoff_ask_safe_times", "handoff_ask_voicemail", "handoff_ask_others", "handoff_ask_if_someone_else",
+    "handoff_ask_area", "handoff_outside", "handoff_ask_needs", "handoff_ask_confirm", "handoff_consent",
+    "handoff_destination_general", "handoff_destination_psd", "handoff_ask_change", "handoff_sent",
+    "handoff_sent_self_contact", "handoff_declined", "handoff_cancelled", "handoff_failed",
 )
+HANDOFF_TOPICS = {"domestic_abuse", "sexual_violence", "stalking_harassment", "honour_based_abuse",
+                  "intimate_image_abuse", "police_abuse", "other"}
+HANDOFF_METHODS = {"call", "text", "email", "they_will_contact"}
 SERVICE_FIELDS = {
     "id", "name", "run_by", "summary", "phone", "textphone", "text", "url", "hours", "free",
     "areas", "serves", "needs", "source", "verified", "reviewed", "notes_for_staff",
@@ -77,12 +88,14 @@ def check_content(
     topic_files: Dict[Text, Any],
     intents: Iterable[Text],
     today: Optional[date] = None,
+    handoff_yaml: Any = None,
 ) -> CheckResult:
     """Validates everything together, because topics refer to services and areas."""
     result = CheckResult(Content())
     today = today or date.today()
     finder = _check_finder(finder_yaml, result.problems)
     result.content.finder = finder
+    result.content.handoff = _check_handoff(handoff_yaml, result.problems)
     districts = {a.id for a in finder.areas} if finder else set()
     for service in _entries(services_yaml, "services", "services.yml", result.problems):
         _add_service(service, districts, result, today)
@@ -267,3 +280,31 @@ def _check_finder(finder_yaml: Any, problems: List[Text]) -> Optional[Finder]:
         if group.id not in GROUPS:
             problems.append(f"finder.yml: group '{group.id}' is not one of: {', '.join(GROUPS)}.")
     return finder
+
+
+def _choices(items: Any, allowed: Optional[Set[Text]], name: Text, problems: List[Text]) -> Tuple[Choice, ...]:
+    choices = tuple(Choice(id=str(c["id"]), label=str(c["label"])) for c in items)
+    for choice in choices:
+        if allowed is not None and choice.id not in allowed:
+            problems.append(f"handoff.yml: {name} '{choice.id}' is not one of: {', '.join(sorted(allowed))}.")
+        if len(choice.label) > MAX_LABEL_LENGTH:
+            problems.append(f"handoff.yml: the label '{choice.label}' is longer than {MAX_LABEL_LENGTH} characters.")
+    return choices
+
+
+def _check_handoff(handoff_yaml: Any, problems: List[Text]) -> Optional[HandoffOptions]:
+    try:
+        options = HandoffOptions(
+            consent_version=str(handoff_yaml["consent_version"]),
+            topics=_choices(handoff_yaml["topics"], HANDOFF_TOPICS, "topic", problems),
+            methods=_choices(handoff_yaml["methods"], HANDOFF_METHODS, "method", problems),
+            someone_else_answers=_choices(handoff_yaml["someone_else_answers"], None, "answer", problems),
+            summary_labels={str(k): str(v) for k, v in handoff_yaml["summary_labels"].items()},
+        )
+    except (KeyError, TypeError, AttributeError) as missing:
+        problems.append(f"handoff.yml: something is missing or misplaced near {missing}. Compare it with bot/content/README.md.")
+        return None
+    missing_methods = HANDOFF_METHODS - {m.id for m in options.methods}
+    if missing_methods:
+        problems.append(f"handoff.yml: methods must include {', '.join(sorted(missing_methods))}.")
+    return options

@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, FormValidationAction, Tracker
-from rasa_sdk.events import ActiveLoop, EventType, SlotSet
+from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
@@ -116,15 +116,3 @@ class ActionShowLocalSupport(Action):
         replies[-1].buttons = topic_buttons(content, NEXT_STEPS)
         send(dispatcher, replies)
         return [SlotSet(slot, None) for slot in FORM_SLOTS]
-
-
-class ActionLeaveForm(Action):
-    """"Stop" during the finder: leave it, keep nothing of the answers."""
-
-    def name(self) -> Text:
-        return "action_leave_form"
-
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
-        content = content_store().current()
-        send(dispatcher, render_topic(content, content.topics["stop"], uk_now()))
-        return [ActiveLoop(None)] + [SlotSet(slot, None) for slot in FORM_SLOTS]

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from rasa_sdk.events import ActiveLoop, SlotSet
 
+from bot.actions.leave_form import ActionLeaveForm
 from bot.actions.support_finder import (
-    ActionLeaveForm,
     ActionShowLocalSupport,
     ActionAskArea,
     ValidateSupportFinderForm,

@@ -1,0 +1,448 @@
+"""The safe handoff: asking the police to contact someone, safely and only with consent.
+
+The form asks only what the answers so far make necessary (no number when the
+person will call us), reads everything back, and sends nothing without a final
+"yes". The request then goes to the outbox in connectors/handoff, which keeps
+it until it is delivered. Answers are wiped from the conversation afterwards.
+"""
+from __future__ import annotations
+
+from typing import Any, Dict, List, Optional, Text
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from bot.actions.content_model import OUTSIDE, Choice, Content, HandoffOptions
+from bot.actions.content_store import content_store
+from bot.actions.contact_details import (
+    is_skip,
+    normalise_email,
+    normalise_uk_phone,
+    wants_another_way,
+    yes_or_no,
+)
+from bot.actions.opening_hours import uk_now
+from bot.actions.rendering import Reply, render_topic
+from bot.actions.topics import send
+from connectors.handoff import HandoffError, accept_handoff, utc_now_iso
+
+HANDOFF_SLOTS = (
+    "handoff_go_ahead", "handoff_topic", "handoff_name", "contact_method", "contact_phone", "contact_email",
+    "safe_times", "voicemail_ok", "others_may_answer", "if_someone_else_answers", "handoff_area",
+    "access_needs", "handoff_confirm", "handoff_change",
+)
+# Shown when someone chose to skip; sent to the force as "not given".
+SKIPPED = "skipped"
+NEEDS_A_NUMBER = ("call", "text")
+MAX_FREE_TEXT = 200
+CHANGEABLE = (
+    "handoff_topic", "handoff_name", "contact_method", "safe_times", "voicemail_ok",
+    "others_may_answer", "if_someone_else_answers", "handoff_area", "access_needs",
+)
+# Answers that follow from another: changing the first means asking these again.
+DEPENDS_ON = {
+    "contact_method": ("contact_phone", "contact_email", "safe_times", "voicemail_ok", "others_may_answer", "if_someone_else_answers"),
+    "others_may_answer": ("if_someone_else_answers",),
+}
+
+
+def clear_handoff() -> List[EventType]:
+    return [SlotSet(slot, None) for slot in HANDOFF_SLOTS]
+
+
+def slots_to_ask(tracker: Tracker) -> List[Text]:
+    """The questions this person needs, given their answers so far."""
+    slots = ["handoff_go_ahead"]
+    if tracker.get_slot("handoff_go_ahead") is False:
+        return slots
+    slots += ["handoff_topic", "handoff_name", "contact_method"]
+    method = tracker.get_slot("contact_method")
+    if method in NEEDS_A_NUMBER:
+        slots += ["contact_phone", "safe_times"]
+    if method == "call":
+        slots.append("voicemail_ok")
+    if method == "email":
+        slots.append("contact_email")
+    if method in ("call", "text", "email"):
+        slots.append("others_may_answer")
+        if tracker.get_slot("others_may_answer") == "yes":
+            slots.append("if_someone_else_answers")
+    slots.append("handoff_area")
+    if tracker.get_slot("handoff_area") == OUTSIDE:
+        return slots
+    slots += ["access_needs", "handoff_confirm"]
+    if tracker.get_slot("handoff_confirm") == "change":
+        slots.append("handoff_change")
+    return slots
+
+
+def _match_choice(text: Text, choices: tuple) -> Optional[Text]:
+    """Exact id or label; or a several-word id named in the text ("domestic abuse")."""
+    lowered = text.strip().lower()
+    for choice in choices:
+        if lowered in (choice.id, choice.label.lower()):
+            return choice.id
+    for choice in choices:
+        if "_" in choice.id and choice.id.replace("_", " ") in lowered:
+            return choice.id
+    return None
+
+
+def _free_text(value: Any) -> Text:
+    text = str(value).strip()
+    return SKIPPED if is_skip(text) else text[:MAX_FREE_TEXT]
+
+
+class ValidateHandoffForm(FormValidationAction):
+    def name(self) -> Text:
+        return "validate_handoff_form"
+
+    async def required_slots(
+        self, domain_slots: List[Text], dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[Text]:
+        return slots_to_ask(tracker)
+
+    @staticmethod
+    def _options() -> HandoffOptions:
+        return content_store().current().handoff
+
+    def validate_handoff_topic(self, value: Any, dispatcher, tracker, domain) -> Dict[Text, Any]:
+        text = str(value).lower()
+        topic = _match_choice(text, self._options().topics)
+        if topic is None and any(word in text for word in ("police", "officer", "copper", "pc ")):
+            topic = "police_abuse"
+        return {"handoff_topic": topic or "other"}
+
+    def validate_handoff_name(self, value: Any, dispatcher, tracker, domain) -> Dict[Text, Any]:
+        return {"handoff_name": _free_text(value)[:60]}
+
+    def validate_contact_method(self, value: Any, dispatcher, tracker, domain) -> Dict[Text, Any]:
+        text = str(value).lower()
+        method = _match_choice(text, self._options().methods)
+        if method is None:
+            if "email" in text or "e-mail" in text:
+                method = "email"
+            elif "text" in text or "sms" in text or "message" in text:
+                method = "text"
+            elif "call" in text or "phone" in text or "ring" in text:
+                method = "call" if "i'll" not in text and "i will" not in text else "they_will_contact"
+            elif "i'll" in text or "i will" in text or "myself" in text:
+                method = "they_will_contact"
+        return {"contact_method": method}
+
+    def _another_way(self) -> Dict[Text, Any]:
+        return {"contact_method": None, "contact_phone": None, "contact_email": None}
+
+    def validate_contact_phone(self, value: Any, dispatcher, tracker, domain) -> Dict[Text, Any]:
+        if wants_another_way(str(value)):
+            return self._another_way()
+        number = normalise_uk_phone(str(value))
+        if number is None:
+            _say(dispatcher, "handoff_invalid_phone")
+        return {"contact_phone": number}
+
+    def validate_contact_email(self, value: Any, dispatcher, tracker, domain) -> Dict[Text, Any]:
+        if wants_another_way(str(value)):
+            return self._another_way()
+        email = normalise_email(str(value))
+        if email is None:
+            _say(dispatcher, "handoff_invalid_email")
+        return {"contact_email": email}
+
+    def validate_safe_times(self, value: Any, dispatcher, tracker, domain) -> Dict[Text, Any]:
+        text = _free_text(value)
+        return {"safe_times": "any time" if text == SKIPPED else text}
+
+    def validate_voicemail_ok(self, value: Any, dispatcher, tracker, domain) -> Dict[Text, Any]:
+        return {"voicemail_ok": yes_or_no(str(value), unsure_means="no")}
+
+    def validate_others_may_answer(self, value: Any, dispatcher, tracker, domain) -> Dict[Text, Any]:
+        return {"others_may_answer": yes_or_no(str(value), unsure_means="yes")}
+
+    def validate_if_someone_else_answers(self, value: Any, dispatcher, tracker, domain) -> Dict[Text, Any]:
+        choice = _match_choice(str(value), self._options().someone_else_answers)
+        return {"if_someone_else_answers": choice or _free_text(value)}
+
+    def validate_handoff_area(self, value: Any, dispatcher, tracker, domain) -> Dict[Text, Any]:
+        return {"handoff_area": content_store().current().finder.match_area(str(value))}
+
+    def validate_access_needs(self, value: Any, dispatcher, tracker, domain) -> Dict[Text, Any]:
+        text = str(value)
+        none = is_skip(text) or yes_or_no(text, unsure_means="") == "no"
+        return {"access_needs": "none" if none else text.strip()[:MAX_FREE_TEXT]}
+
+    def validate_handoff_confirm(self, value: Any, dispatcher, tracker, domain) -> Dict[Text, Any]:
+        text = str(value).strip().lower()
+        if text in ("yes", "change", "restart"):
+            return {"handoff_confirm": text}
+        if "change" in text or "wrong" in text:
+            return {"handoff_confirm": "change"}
+        if "start again" in text or "restart" in text:
+            return {"handoff_confirm": "restart"}
+        if yes_or_no(text, unsure_means="") == "yes" or "send" in text:
+            return {"handoff_confirm": "yes"}
+        return {"handoff_confirm": None}  # ask again; "cancel" is handled as stop
+
+    def validate_handoff_change(self, value: Any, dispatcher, tracker, domain) -> Dict[Text, Any]:
+        labels = self._options().summary_labels
+        text = str(value).strip().lower()
+        field = next((f for f in CHANGEABLE if text in (f, labels.get(f, "").lower())), None)
+        if field is None:
+            return {"handoff_change": None}
+        cleared = {slot: None for slot in (field,) + DEPENDS_ON.get(field, ())}
+        return {**cleared, "handoff_confirm": None, "handoff_change": None}
+
+    async def run(self, dispatcher, tracker, domain) -> List[EventType]:
+        events = await super().run(dispatcher, tracker, domain)
+        if any(e.get("name") == "handoff_confirm" and e.get("value") == "restart" for e in events):
+            # Start again: forget every answer, keep the go-ahead.
+            return [SlotSet(slot, None) for slot in HANDOFF_SLOTS if slot != "handoff_go_ahead"] + [
+                SlotSet("requested_slot", "handoff_topic")
+            ]
+        return events
+
+
+def _say(dispatcher: CollectingDispatcher, topic_id: Text, **fill: Text) -> None:
+    content = content_store().current()
+    replies = render_topic(content, content.topics[topic_id], uk_now(), with_buttons=False)
+    for reply in replies:
+        for key, value in fill.items():
+            reply.text = reply.text.replace("{" + key + "}", value)
+    send(dispatcher, replies)
+
+
+def _buttons(choices: tuple, slot: Text) -> List[Dict[Text, Text]]:
+    return [{"title": c.label, "payload": f'/inform{{"{slot}":"{c.id}"}}'} for c in choices]
+
+
+YES_NO = (Choice("yes", "Yes"), Choice("no", "No"))
+
+
+class AskHandoffQuestion(Action):
+    """Asks one question of the handoff form, with buttons where there are choices."""
+
+    slot: Text = ""
+    topic_id: Text = ""
+
+    def name(self) -> Text:
+        return f"action_ask_{self.slot}"
+
+    def buttons(self, content: Content, tracker: Tracker) -> List[Dict[Text, Text]]:
+        return []
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        content = content_store().current()
+        replies = self.before(content, tracker) + render_topic(
+            content, content.topics[self.topic_id], uk_now(), with_buttons=False
+        )
+        replies[-1].buttons = self.buttons(content, tracker)
+        send(dispatcher, replies)
+        return []
+
+    def before(self, content: Content, tracker: Tracker) -> List[Reply]:
+        return []
+
+
+def _yes_no_buttons() -> List[Dict[Text, Text]]:
+    return [{"title": "Yes", "payload": "/affirm"}, {"title": "No", "payload": "/deny"}]
+
+
+class AskGoAhead(AskHandoffQuestion):
+    slot, topic_id = "handoff_go_ahead", "handoff_ask_go_ahead"
+
+    def buttons(self, content, tracker):
+        return [{"title": "Yes, go ahead", "payload": "/affirm"}, {"title": "No thanks", "payload": "/deny"}]
+
+
+class AskTopic(AskHandoffQuestion):
+    slot, topic_id = "handoff_topic", "handoff_ask_topic"
+
+    def buttons(self, content, tracker):
+        return _buttons(content.handoff.topics, "handoff_topic")
+
+
+class AskName(AskHandoffQuestion):
+    slot, topic_id = "handoff_name", "handoff_ask_name"
+
+    def buttons(self, content, tracker):
+        return [{"title": "Skip", "payload": "skip"}]
+
+
+class AskMethod(AskHandoffQuestion):
+    slot, topic_id = "contact_method", "handoff_ask_method"
+
+    def buttons(self, content, tracker):
+        return _buttons(content.handoff.methods, "contact_method")
+
+
+class AskPhone(AskHandoffQuestion):
+    slot, topic_id = "contact_phone", "handoff_ask_phone"
+
+
+class AskEmail(AskHandoffQuestion):
+    slot, topic_id = "contact_email", "handoff_ask_email"
+
+
+class AskSafeTimes(AskHandoffQuestion):
+    slot, topic_id = "safe_times", "handoff_ask_safe_times"
+
+    def buttons(self, content, tracker):
+        return [{"title": "Any time", "payload": "any time"}]
+
+
+class AskVoicemail(AskHandoffQuestion):
+    slot, topic_id = "voicemail_ok", "handoff_ask_voicemail"
+
+    def buttons(self, content, tracker):
+        return _yes_no_buttons()
+
+
+class AskOthers(AskHandoffQuestion):
+    slot, topic_id = "others_may_answer", "handoff_ask_others"
+
+    def buttons(self, content, tracker):
+        return _yes_no_buttons()
+
+
+class AskIfSomeoneElse(AskHandoffQuestion):
+    slot, topic_id = "if_someone_else_answers", "handoff_ask_if_someone_else"
+
+    def buttons(self, content, tracker):
+        return _buttons(content.handoff.someone_else_answers, "if_someone_else_answers")
+
+
+class AskArea(AskHandoffQuestion):
+    slot, topic_id = "handoff_area", "handoff_ask_area"
+
+    def buttons(self, content, tracker):
+        finder = content.finder
+        areas = tuple(Choice(a.id, a.label) for a in finder.areas) + (Choice(OUTSIDE, finder.outside_label),)
+        return [{"title": c.label, "payload": f'/inform{{"area":"{c.id}"}}'} for c in areas]
+
+
+class AskNeeds(AskHandoffQuestion):
+    slot, topic_id = "access_needs", "handoff_ask_needs"
+
+    def buttons(self, content, tracker):
+        return [{"title": "No", "payload": "no"}]
+
+
+class AskConfirm(AskHandoffQuestion):
+    slot, topic_id = "handoff_confirm", "handoff_consent"
+
+    def before(self, content, tracker):
+        destination = "handoff_destination_psd" if tracker.get_slot("handoff_topic") == "police_abuse" else "handoff_destination_general"
+        return (
+            render_topic(content, content.topics["handoff_ask_confirm"], uk_now(), with_buttons=False)
+            + [Reply(read_back(content, tracker))]
+            + render_topic(content, content.topics[destination], uk_now(), with_buttons=False)
+        )
+
+    def buttons(self, content, tracker):
+        return [
+            {"title": "Yes, send it", "payload": '/inform{"handoff_confirm":"yes"}'},
+            {"title": "Change an answer", "payload": '/inform{"handoff_confirm":"change"}'},
+            {"title": "Start again", "payload": '/inform{"handoff_confirm":"restart"}'},
+            {"title": "Cancel", "payload": "/stop"},
+        ]
+
+
+class AskChange(AskHandoffQuestion):
+    slot, topic_id = "handoff_change", "handoff_ask_change"
+
+    def buttons(self, content, tracker):
+        labels = content.handoff.summary_labels
+        asked = [f for f in CHANGEABLE if tracker.get_slot(f) is not None]
+        return [{"title": labels.get(f, f), "payload": f'/inform{{"handoff_change":"{f}"}}'} for f in asked]
+
+
+def read_back(content: Content, tracker: Tracker) -> Text:
+    """The person's answers, in the words they will recognise."""
+    options, labels = content.handoff, content.handoff.summary_labels
+    shown = {
+        "handoff_topic": options.label_of(options.topics, tracker.get_slot("handoff_topic")),
+        "contact_method": options.label_of(options.methods, tracker.get_slot("contact_method")),
+        "if_someone_else_answers": options.label_of(options.someone_else_answers, tracker.get_slot("if_someone_else_answers")),
+        "handoff_area": content.finder.area_label(tracker.get_slot("handoff_area") or ""),
+    }
+    lines = []
+    for slot in slots_to_ask(tracker):
+        if slot not in labels or tracker.get_slot(slot) is None:
+            continue
+        value = shown.get(slot) or str(tracker.get_slot(slot))
+        lines.append(f"{labels[slot]}: {'not given' if value == SKIPPED else value}")
+    return "\n".join(lines)
+
+
+def _given(value: Optional[Text]) -> Optional[Text]:
+    return None if value in (None, SKIPPED, "none") else value
+
+
+def _asks_for_interpreter(needs: Text) -> bool:
+    return any(word in needs.lower() for word in ("interpret", "translat", "language"))
+
+
+def build_payload(tracker: Tracker, content: Content) -> Dict[Text, Any]:
+    """The handoff request, in the shape docs/handoff-contract.md sets out."""
+    topic = tracker.get_slot("handoff_topic") or "other"
+    needs = _given(tracker.get_slot("access_needs"))
+    method = tracker.get_slot("contact_method")
+    yes_no = {"yes": True, "no": False}
+    return {
+        "destination": "professional_standards" if topic == "police_abuse" else "general",
+        "source": {"channel": tracker.get_latest_input_channel() or "unknown", "partner_id": None},
+        "topic": topic,
+        "name": _given(tracker.get_slot("handoff_name")),
+        "contact": {
+            "method": method,
+            "phone": tracker.get_slot("contact_phone") if method in NEEDS_A_NUMBER else None,
+            "email": tracker.get_slot("contact_email") if method == "email" else None,
+            "safe_times": _given(tracker.get_slot("safe_times")),
+            "voicemail_ok": yes_no.get(tracker.get_slot("voicemail_ok")),
+            "text_ok": True if method == "text" else None,
+            "others_may_answer": yes_no.get(tracker.get_slot("others_may_answer")),
+            "if_someone_else_answers": _given(tracker.get_slot("if_someone_else_answers")),
+        },
+        "area": tracker.get_slot("handoff_area"),
+        "needs": {
+            "interpreter": needs[:60] if needs and _asks_for_interpreter(needs) else None,
+            "accessibility": needs if needs and not _asks_for_interpreter(needs) else None,
+        },
+        "consent": {"given_at": utc_now_iso(), "wording_version": content.handoff.consent_version},
+    }
+
+
+class ActionFinishHandoff(Action):
+    """Sends the request only after a "yes"; always wipes the answers from the conversation."""
+
+    def name(self) -> Text:
+        return "action_finish_handoff"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        content = content_store().current()
+        if tracker.get_slot("handoff_go_ahead") is False:
+            outcome = ["handoff_declined"]
+        elif tracker.get_slot("handoff_area") == OUTSIDE:
+            outcome = ["handoff_outside"]
+        elif tracker.get_slot("handoff_confirm") == "yes":
+            outcome = self._submit(tracker, content)
+        else:
+            outcome = ["handoff_cancelled"]
+        topic_id, fill = outcome[0], (outcome[1] if len(outcome) > 1 else {})
+        replies = render_topic(content, content.topics[topic_id], uk_now())
+        for reply in replies:
+            for key, value in fill.items():
+                reply.text = reply.text.replace("{" + key + "}", value)
+        send(dispatcher, replies)
+        return clear_handoff()
+
+    @staticmethod
+    def _submit(tracker: Tracker, content: Content) -> list:
+        try:
+            reference = accept_handoff(build_payload(tracker, content))
+        except HandoffError:
+            return ["handoff_failed"]
+        sent = "handoff_sent_self_contact" if tracker.get_slot("contact_method") == "they_will_contact" else "handoff_sent"
+        return [sent, {"reference": reference}]
