@@ -24,6 +24,7 @@ from bot.actions.contact_details import (
     yes_or_no,
 )
 from bot.actions.opening_hours import uk_now
+from bot.actions.questions import AskQuestion
 from bot.actions.rendering import Reply, render_topic
 from bot.actions.topics import send
 from connectors.handoff import HandoffError, accept_handoff, utc_now_iso
@@ -220,100 +221,75 @@ def _buttons(choices: tuple, slot: Text) -> List[Dict[Text, Text]]:
 YES_NO = (Choice("yes", "Yes"), Choice("no", "No"))
 
 
-class AskHandoffQuestion(Action):
-    """Asks one question of the handoff form, with buttons where there are choices."""
-
-    slot: Text = ""
-    topic_id: Text = ""
-
-    def name(self) -> Text:
-        return f"action_ask_{self.slot}"
-
-    def buttons(self, content: Content, tracker: Tracker) -> List[Dict[Text, Text]]:
-        return []
-
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
-        content = content_store().current()
-        replies = self.before(content, tracker) + render_topic(
-            content, content.topics[self.topic_id], uk_now(), with_buttons=False
-        )
-        replies[-1].buttons = self.buttons(content, tracker)
-        send(dispatcher, replies)
-        return []
-
-    def before(self, content: Content, tracker: Tracker) -> List[Reply]:
-        return []
-
-
 def _yes_no_buttons() -> List[Dict[Text, Text]]:
     return [{"title": "Yes", "payload": "/affirm"}, {"title": "No", "payload": "/deny"}]
 
 
-class AskGoAhead(AskHandoffQuestion):
+class AskGoAhead(AskQuestion):
     slot, topic_id = "handoff_go_ahead", "handoff_ask_go_ahead"
 
     def buttons(self, content, tracker):
         return [{"title": "Yes, go ahead", "payload": "/affirm"}, {"title": "No thanks", "payload": "/deny"}]
 
 
-class AskTopic(AskHandoffQuestion):
+class AskTopic(AskQuestion):
     slot, topic_id = "handoff_topic", "handoff_ask_topic"
 
     def buttons(self, content, tracker):
         return _buttons(content.handoff.topics, "handoff_topic")
 
 
-class AskName(AskHandoffQuestion):
+class AskName(AskQuestion):
     slot, topic_id = "handoff_name", "handoff_ask_name"
 
     def buttons(self, content, tracker):
         return [{"title": "Skip", "payload": "skip"}]
 
 
-class AskMethod(AskHandoffQuestion):
+class AskMethod(AskQuestion):
     slot, topic_id = "contact_method", "handoff_ask_method"
 
     def buttons(self, content, tracker):
         return _buttons(content.handoff.methods, "contact_method")
 
 
-class AskPhone(AskHandoffQuestion):
+class AskPhone(AskQuestion):
     slot, topic_id = "contact_phone", "handoff_ask_phone"
 
 
-class AskEmail(AskHandoffQuestion):
+class AskEmail(AskQuestion):
     slot, topic_id = "contact_email", "handoff_ask_email"
 
 
-class AskSafeTimes(AskHandoffQuestion):
+class AskSafeTimes(AskQuestion):
     slot, topic_id = "safe_times", "handoff_ask_safe_times"
 
     def buttons(self, content, tracker):
         return [{"title": "Any time", "payload": "any time"}]
 
 
-class AskVoicemail(AskHandoffQuestion):
+class AskVoicemail(AskQuestion):
     slot, topic_id = "voicemail_ok", "handoff_ask_voicemail"
 
     def buttons(self, content, tracker):
         return _yes_no_buttons()
 
 
-class AskOthers(AskHandoffQuestion):
+class AskOthers(AskQuestion):
     slot, topic_id = "others_may_answer", "handoff_ask_others"
 
     def buttons(self, content, tracker):
         return _yes_no_buttons()
 
 
-class AskIfSomeoneElse(AskHandoffQuestion):
+class AskIfSomeoneElse(AskQuestion):
     slot, topic_id = "if_someone_else_answers", "handoff_ask_if_someone_else"
 
     def buttons(self, content, tracker):
         return _buttons(content.handoff.someone_else_answers, "if_someone_else_answers")
 
 
-class AskArea(AskHandoffQuestion):
+class AskArea(AskQuestion):
     slot, topic_id = "handoff_area", "handoff_ask_area"
 
     def buttons(self, content, tracker):
@@ -322,14 +298,14 @@ class AskArea(AskHandoffQuestion):
         return [{"title": c.label, "payload": f'/inform{{"area":"{c.id}"}}'} for c in areas]
 
 
-class AskNeeds(AskHandoffQuestion):
+class AskNeeds(AskQuestion):
     slot, topic_id = "access_needs", "handoff_ask_needs"
 
     def buttons(self, content, tracker):
         return [{"title": "No", "payload": "no"}]
 
 
-class AskConfirm(AskHandoffQuestion):
+class AskConfirm(AskQuestion):
     slot, topic_id = "handoff_confirm", "handoff_consent"
 
     def before(self, content, tracker):
@@ -349,7 +325,7 @@ class AskConfirm(AskHandoffQuestion):
         ]
 
 
-class AskChange(AskHandoffQuestion):
+class AskChange(AskQuestion):
     slot, topic_id = "handoff_change", "handoff_ask_change"
 
     def buttons(self, content, tracker):

@@ -15,6 +15,7 @@ from rasa_sdk.types import DomainDict
 from bot.actions.content_model import OUTSIDE, UNKNOWN_AREA, Content, Service
 from bot.actions.content_store import content_store
 from bot.actions.opening_hours import uk_now
+from bot.actions.questions import AskQuestion
 from bot.actions.rendering import Reply, render_service, render_topic, topic_buttons
 from bot.actions.topics import send
 
@@ -57,28 +58,18 @@ def _buttons_for_question(content: Content, slot: Text) -> List[Dict[Text, Text]
     return [{"title": label, "payload": f'/inform{{"{slot}":"{value}"}}'} for value, label in options]
 
 
-class ActionAskArea(Action):
-    def name(self) -> Text:
-        return "action_ask_area"
+class ActionAskArea(AskQuestion):
+    slot, topic_id = "area", "finder_ask_area"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
-        content = content_store().current()
-        replies = render_topic(content, content.topics["finder_ask_area"], uk_now(), with_buttons=False)
-        replies[-1].buttons = _buttons_for_question(content, "area")
-        send(dispatcher, replies)
-        return []
+    def buttons(self, content: Content, tracker: Tracker) -> List[Dict[Text, Text]]:
+        return _buttons_for_question(content, "area")
 
 
-class ActionAskSupportGroup(Action):
-    def name(self) -> Text:
-        return "action_ask_support_group"
+class ActionAskSupportGroup(AskQuestion):
+    slot, topic_id = "support_group", "finder_ask_group"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
-        content = content_store().current()
-        replies = render_topic(content, content.topics["finder_ask_group"], uk_now(), with_buttons=False)
-        replies[-1].buttons = _buttons_for_question(content, "support_group")
-        send(dispatcher, replies)
-        return []
+    def buttons(self, content: Content, tracker: Tracker) -> List[Dict[Text, Text]]:
+        return _buttons_for_question(content, "support_group")
 
 
 class ValidateSupportFinderForm(FormValidationAction):
