@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
-# Sets up (only what changed) and runs the assistant: the Rasa server on
-# RASA_PORT (REST channel at /webhooks/rest/webhook) and the action server,
-# started together and stopped together. Ctrl-C stops both.
+# Sets up (only what changed) and runs the assistant, all on this machine:
+#   - the Rasa server on RASA_PORT (REST channel at /webhooks/rest/webhook)
+#   - the action server on ACTION_SERVER_PORT
+#   - the handoff dispatcher, which delivers consented contact requests
+#   - the reference "force inbox" on FORCE_INBOX_PORT, standing in for the force
+# started together and stopped together: Ctrl-C stops them all.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
@@ -19,11 +22,16 @@ trap stop_all INT TERM EXIT
 
 .venv/bin/rasa run actions --actions bot.actions --port "$ACTION_SERVER_PORT" &
 pids+=($!)
+.venv/bin/python -m force_inbox &
+pids+=($!)
+.venv/bin/python -m connectors.handoff.dispatcher &
+pids+=($!)
 .venv/bin/rasa run --model "$MODEL" --endpoints bot/endpoints.yml --credentials bot/credentials.yml \
   --port "$RASA_PORT" --cors $CORS_ORIGINS &
 pids+=($!)
 
-echo "Starting: Rasa server on http://localhost:$RASA_PORT (REST: /webhooks/rest/webhook), actions on port $ACTION_SERVER_PORT."
+echo "Starting: Rasa server on http://localhost:$RASA_PORT (REST: /webhooks/rest/webhook), actions on port $ACTION_SERVER_PORT,"
+echo "the handoff dispatcher, and the force inbox (its address and token are printed above)."
 echo "Try: curl -s localhost:$RASA_PORT/webhooks/rest/webhook -d '{\"sender\":\"demo\",\"message\":\"hello\"}'"
 # If either server stops, stop the other too.
 wait -n "${pids[@]}"

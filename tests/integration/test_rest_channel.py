@@ -1,12 +1,15 @@
-"""The whole assistant over HTTP, as the README runs it: Rasa server + action server.
+"""The whole assistant over HTTP, as the README runs it: Rasa server, action server,
+handoff dispatcher and the reference force inbox.
 
 Checks what only the running stack can show: the emergency message is the very
-first message of a reply, on any turn and in the middle of the support finder,
-and the servers' logs hold nothing a person typed.
+first message of a reply, on any turn and in the middle of a form; a consented
+handoff reaches the force inbox; and no log holds anything a person typed.
 """
 from __future__ import annotations
 
+import json
 import os
+import re
 import socket
 import subprocess
 import time
@@ -22,6 +25,7 @@ from bot.settings import PROJECT_ROOT
 from scripts.train import model_path
 
 RASA = str(PROJECT_ROOT / ".venv" / "bin" / "rasa")
+INBOX_TOKEN = "integration-test-inbox-token-0123456789"
 START_TIMEOUT_S = 180
 
 
@@ -50,16 +54,29 @@ def stack(tmp_path_factory) -> Iterator[Dict[str, object]]:
     model = model_path()
     if not model.exists():
         pytest.fail("No trained model: run scripts/setup.sh")
-    rasa_port, action_port = free_port(), free_port()
+    rasa_port, action_port, inbox_port = free_port(), free_port(), free_port()
+    data = tmp_path_factory.mktemp("data")
     env = {
         **os.environ,
         "RASA_TELEMETRY_ENABLED": "false",
         "ACTION_ENDPOINT_URL": f"http://localhost:{action_port}/webhook",
         "CONVERSATION_RETENTION_HOURS": "1",
+        "HANDOFF_OUTBOX_PATH": str(data / "outbox.db"),
+        "HANDOFF_KEY_FILE": str(data / "outbox.key"),
+        "HANDOFF_GENERAL_URL": f"http://localhost:{inbox_port}/handoffs/general",
+        "HANDOFF_PSD_URL": f"http://localhost:{inbox_port}/handoffs/professional-standards",
+        "HANDOFF_POLL_SECONDS": "0.5",
+        "FORCE_INBOX_DB": str(data / "inbox.db"),
+        "FORCE_INBOX_PORT": str(inbox_port),
+        "FORCE_INBOX_TOKEN": INBOX_TOKEN,
     }
     log_path = tmp_path_factory.mktemp("logs") / "servers.log"
     log = log_path.open("w")
+    python = str(PROJECT_ROOT / ".venv" / "bin" / "python")
     processes = [
+        subprocess.Popen([python, "-m", "force_inbox"], cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT),
+        subprocess.Popen([python, "-m", "connectors.handoff.dispatcher"], cwd=PROJECT_ROOT, env=env, stdout=log,
+                         stderr=subprocess.STDOUT),
         subprocess.Popen([RASA, "run", "actions", "--actions", "bot.actions", "--port", str(action_port)],
                          cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT),
         subprocess.Popen([RASA, "run", "--model", str(model), "--endpoints", "bot/endpoints.yml",
@@ -69,7 +86,12 @@ def stack(tmp_path_factory) -> Iterator[Dict[str, object]]:
     try:
         wait_until_up(f"http://localhost:{action_port}/health", processes, log_path)
         wait_until_up(f"http://localhost:{rasa_port}/", processes, log_path)
-        yield {"url": f"http://localhost:{rasa_port}/webhooks/rest/webhook", "log": log_path}
+        wait_until_up(f"http://localhost:{inbox_port}/healthz", processes, log_path)
+        yield {
+            "url": f"http://localhost:{rasa_port}/webhooks/rest/webhook",
+            "inbox": f"http://localhost:{inbox_port}/api/handoffs",
+            "log": log_path,
+        }
     finally:
         for process in processes:
             process.terminate()
@@ -150,3 +172,50 @@ def test_logs_hold_nothing_a_person_typed(stack):
     time.sleep(1)
     log = Path(stack["log"]).read_text()
     assert "Quenby" not in log and "07700" not in log
+
+
+def received_by_the_force(stack, reference: str, timeout_s: float = 30) -> Dict:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        response = requests.get(stack["inbox"], headers={"Authorization": f"Bearer {INBOX_TOKEN}"}, timeout=5)
+        response.raise_for_status()
+        listing = response.json()
+        for handoff in listing.get("handoffs", []) if isinstance(listing, dict) else listing:
+            if reference in json.dumps(handoff):
+                return handoff
+        time.sleep(0.5)
+    pytest.fail(f"handoff {reference} did not reach the force inbox within {timeout_s}s")
+
+
+def test_a_consented_handoff_reaches_the_force_and_nothing_personal_is_logged(stack):
+    chat = Conversation(stack["url"])
+    chat.say("can the police contact me")
+    chat.say("/affirm")
+    chat.say('/inform{"handoff_topic":"stalking_harassment"}')
+    chat.say("Philippa")
+    chat.say('/inform{"contact_method":"call"}')
+    replies = chat.say("0770 090")
+    assert any("doesn't look like a UK phone number" in t for t in texts(replies))
+    chat.say("07700 900123")
+    chat.say("weekdays after 6pm")
+    chat.say("/deny")  # no voicemail
+    chat.say("/affirm")  # someone else may answer
+    chat.say('/inform{"if_someone_else_answers":"wrong_number"}')
+    chat.say("rugby")
+    read_back = texts(chat.say("no"))
+    assert any("Number: +447700900123" in t for t in read_back)
+    sent = texts(chat.say('/inform{"handoff_confirm":"yes"}'))
+    reference = re.search(r"reference is ([0-9A-Z]{4}-[0-9A-Z]{4})", " ".join(sent)).group(1)
+    handoff = received_by_the_force(stack, reference)
+    assert "+447700900123" in json.dumps(handoff)
+    log = Path(stack["log"]).read_text()
+    assert "Philippa" not in log and "900123" not in log and "after 6pm" not in log
+
+
+def test_cancelling_a_handoff_sends_nothing(stack):
+    chat = Conversation(stack["url"])
+    chat.say("i want the police to call me")
+    chat.say("/affirm")
+    chat.say('/inform{"handoff_topic":"domestic_abuse"}')
+    replies = chat.say("cancel")
+    assert any("Nothing has been sent" in t for t in texts(replies))
