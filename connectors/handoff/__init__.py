@@ -19,8 +19,7 @@ from __future__ import annotations
 from typing import Any, Mapping
 
 from connectors.handoff.errors import HandoffError, HandoffRejected, HandoffUnavailable
-from connectors.handoff.outbox import default_outbox
-from connectors.handoff.payload import new_reference, normalise_uk_phone, utc_now_iso, validate
+from connectors.handoff.payload import new_reference, utc_now_iso, validate
 
 __all__ = [
     "accept_handoff",
@@ -29,17 +28,20 @@ __all__ = [
     "HandoffRejected",
     "HandoffUnavailable",
     "new_reference",
-    "normalise_uk_phone",
     "utc_now_iso",
 ]
 
 
 def accept_handoff(payload: Mapping[str, Any]) -> str:
     """Validate the request, store it durably and encrypted in the outbox, and return its reference."""
+    from connectors.handoff.outbox import default_outbox  # here, so a receiver can import payload and signing alone
+
     validate(payload)  # an invalid request is HandoffRejected, whatever the state of the outbox
     return default_outbox().accept(payload)
 
 
 def check_ready() -> None:
     """Open the outbox now (call when the action server starts): HandoffUnavailable if it cannot be."""
+    from connectors.handoff.outbox import default_outbox
+
     default_outbox()

@@ -32,9 +32,9 @@ from bot.settings import HandoffSettings, SettingsError, load_handoff_settings
 from connectors.handoff.encryption import new_key
 from connectors.handoff.errors import HandoffUnavailable
 from connectors.handoff.outbox import Claimed, Outbox, utcnow
-from connectors.handoff.transports import HttpTransport, Outcome, SmtpTransport
+from connectors.handoff.transports import HttpTransport, Outcome, SmtpTransport, Transport
 
-log = logging.getLogger(__name__)
+log = logging.getLogger("connectors.handoff.dispatcher")
 
 PURGE_EVERY_S = 3600
 
@@ -68,14 +68,16 @@ class Dispatcher:
         self.settings = settings
         self.outbox = outbox or Outbox.from_settings(settings)
         self.worker = str(uuid.uuid4())
-        self.transports: Dict[str, object] = {
+        self.transports: Dict[str, Transport] = {
             "http": http or HttpTransport(settings.timeout_seconds),
             "smtp": smtp or SmtpTransport(settings.smtp, settings.timeout_seconds),
         }
         self.rand = rand
         self.webhook_session = requests.Session()
 
-    def run_once(self, now: Optional[datetime] = None, stop: Optional[threading.Event] = None, limit: int = 100) -> RunSummary:
+    def run_once(
+        self, now: Optional[datetime] = None, stop: Optional[threading.Event] = None, limit: int = 100
+    ) -> RunSummary:
         """Deliver every row due when the pass starts (at most limit); return what happened.
 
         A row that fails is due again only in a later pass, after its backoff.
@@ -230,7 +232,8 @@ def main(argv: Optional[List[str]] = None) -> int:
             return 0
         print(f"No dead letter with reference {args.requeue}.", file=sys.stderr)
         return 1
-    if args.once:
+    if args.once:  # for running from cron: also applies the retention period
+        dispatcher.purge()
         summary = dispatcher.run_once()
         print(f"delivered: {summary.delivered}, retrying: {summary.retrying}, dead: {summary.dead}")
         return 0

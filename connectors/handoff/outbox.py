@@ -205,8 +205,9 @@ class Outbox:
             token = conn.execute(
                 select(outbox_table.c.payload).where(outbox_table.c.reference == reference)
             ).scalar_one()
-        if token is not None:
-            stored = json.loads(self._cipher.decrypt(token))
+        body = self._decrypt(token)
+        if body is not None:
+            stored = json.loads(body)
             if {**stored, "created_at": None} != {**data, "created_at": None}:
                 raise HandoffRejected(
                     f"Reference {reference} was already used for a different request. "

@@ -30,10 +30,11 @@ TOPICS = (
 )
 CONTACT_METHODS = ("call", "text", "email", "they_will_contact")
 PHONE_PATTERN = re.compile(r"^\+[1-9][0-9]{7,14}$")
-EMAIL_PATTERN = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]+$")
+EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 UTC_TIMESTAMP_PATTERN = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?(Z|\+00:00)$")
 TIMESTAMP_PATTERN = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?(Z|[+-]\d{2}:\d{2})$")
-CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+# Tabs and line breaks (\r too, from pasted text) are fine; other control characters are not.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 # Longest text each free-text field may hold (characters).
 TEXT_LIMITS = {
@@ -114,20 +115,6 @@ def is_reference(value: Any) -> bool:
 def utc_now_iso() -> str:
     """Now, as the schema writes times: 2025-03-01T14:05:09Z."""
     return datetime.now(timezone.utc).replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def normalise_uk_phone(text: str) -> Optional[str]:
-    """A phone number as typed ("07700 900123", "+44 (0)7700 900123") in E.164, or None if it is not one."""
-    digits = re.sub(r"[\s\-().]", "", text or "")
-    if digits.startswith("+44"):
-        digits = "0" + digits[3:].removeprefix("0")
-    elif digits.startswith("0044"):
-        digits = "0" + digits[4:].removeprefix("0")
-    elif digits.startswith("+"):
-        return digits if PHONE_PATTERN.match(digits) else None
-    if not re.fullmatch(r"0[1-9][0-9]{8,9}", digits):
-        return None
-    return "+44" + digits[1:]
 
 
 def complete(payload: Mapping[str, Any]) -> Dict[str, Any]:
@@ -222,7 +209,7 @@ def problems(payload: Any) -> List[str]:
         if method not in CONTACT_METHODS:
             found.append(f"contact.method must be one of {', '.join(CONTACT_METHODS)}")
         if phone is not None and not (isinstance(phone, str) and PHONE_PATTERN.match(phone)):
-            found.append("contact.phone must be in international format, like +447700900123 (normalise_uk_phone helps)")
+            found.append("contact.phone must be in international (E.164) format, like +447700900123")
         if email is not None and not (isinstance(email, str) and EMAIL_PATTERN.match(email)):
             found.append("contact.email must be an email address")
         text("contact.email", email if isinstance(email, str) else None, required=False)

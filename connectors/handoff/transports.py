@@ -10,7 +10,7 @@ import ssl
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import formatdate
-from typing import Callable, Optional
+from typing import Callable, Optional, Protocol
 
 import requests
 
@@ -27,6 +27,10 @@ class Outcome:
     delivered: bool
     detail: str
     retry_after: Optional[float] = None  # seconds the receiver asked us to wait (Retry-After)
+
+
+class Transport(Protocol):
+    def send(self, destination: HandoffDestination, claimed: Claimed, body: bytes) -> Outcome: ...
 
 
 def _retry_after(response: requests.Response) -> Optional[float]:

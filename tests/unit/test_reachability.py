@@ -31,3 +31,16 @@ def test_every_answer_ends_with_a_next_step(content):
     # These are followed by a question or a list that carries its own buttons.
     allowed = {"find_support", "intro", "request_contact"} | set(SPECIAL_TOPICS) - {"menu", "nlu_fallback", "out_of_scope", "stop"}
     assert no_buttons <= allowed, sorted(no_buttons - allowed)
+
+
+def test_not_understood_and_out_of_scope_always_offer_the_menu_and_999(content):
+    for topic_id in ("nlu_fallback", "out_of_scope"):
+        topic = content.topics[topic_id]
+        assert "999" in " ".join(topic.messages), topic_id
+        assert "menu" in topic.buttons, topic_id
+
+
+def test_the_emergency_message_starts_with_999_and_says_55_and_relay(content):
+    first, *rest = content.topics["danger_now"].messages
+    assert first.startswith("Call 999") and "55" in first
+    assert "18000" in " ".join(rest) and "emergencySMS" in " ".join(rest)
