@@ -286,6 +286,54 @@ def load_force_inbox_settings() -> ForceInboxSettings:
     )
 
 
+# The website chat widget (connectors/widget_channel.py): see docs/widget-api.md.
+# A key that works only on a laptop; production refuses to start with it.
+DEV_WIDGET_BUTTON_KEY = "dev-only-widget-button-key"
+
+
+@dataclass(frozen=True)
+class WidgetSettings:
+    production: bool
+    button_key: str = field(repr=False)  # signs the buttons the widget is sent; the same on every replica
+    partners_file: Path  # partner sites and the origins each may use the widget from
+    max_text_chars: int
+    max_body_bytes: int
+    conversation_messages_per_minute: int
+    address_requests_per_minute: int
+    trusted_proxy_hops: int  # 0: the client address is the connection's; n: taken from X-Forwarded-For
+
+
+def _whole_number(name: str, default: int) -> int:
+    raw = os.environ.get(name, str(default)).strip()
+    if not raw.isdigit():
+        raise SettingsError(f"Setting {name} must be a whole number (0 or more), not {raw!r}. Fix it in .env.")
+    return int(raw)
+
+
+def load_widget_settings() -> WidgetSettings:
+    """Settings for the website chat widget's channel, /webhooks/widget/."""
+    load_dotenv(PROJECT_ROOT / ".env", override=False)
+    production = _is_production()
+    key = os.environ.get("WIDGET_BUTTON_KEY", "").strip()
+    if production and (not key or key == DEV_WIDGET_BUTTON_KEY or len(key) < MIN_SECRET_LENGTH):
+        raise SettingsError(
+            f"Setting WIDGET_BUTTON_KEY must be set in production to a random key of at least "
+            f"{MIN_SECRET_LENGTH} characters, the same on every Rasa server (make one with: python -c "
+            f"\"import secrets; print(secrets.token_hex(32))\"). It signs the widget's buttons. "
+            f"Set it in the environment."
+        )
+    return WidgetSettings(
+        production=production,
+        button_key=key or DEV_WIDGET_BUTTON_KEY,
+        partners_file=_project_path("WIDGET_PARTNERS_FILE", "connectors/partners.yml"),
+        max_text_chars=_positive_int("WIDGET_MAX_TEXT_CHARS", 1000),
+        max_body_bytes=_positive_int("WIDGET_MAX_BODY_BYTES", 8192),
+        conversation_messages_per_minute=_positive_int("WIDGET_CONVERSATION_MESSAGES_PER_MINUTE", 20),
+        address_requests_per_minute=_positive_int("WIDGET_ADDRESS_REQUESTS_PER_MINUTE", 60),
+        trusted_proxy_hops=_whole_number("WIDGET_TRUSTED_PROXY_HOPS", 0),
+    )
+
+
 def as_shell_exports(settings: Settings) -> str:
     lines = [f"export {f.name.upper()}='{getattr(settings, f.name)}'" for f in fields(settings)]
     lines.append(f"export ACTION_ENDPOINT_URL='{settings.action_endpoint_url}'")

@@ -360,15 +360,27 @@ def _asks_for_interpreter(needs: Text) -> bool:
     return any(word in needs.lower() for word in ("interpret", "translat", "language"))
 
 
+def _partner_id(tracker: Tracker, channel: Text) -> Optional[Text]:
+    """The partner site the widget ran on. The widget channel sets it from its own
+    partner list; other channels (the REST channel passes on any metadata a client
+    sends) are not trusted with it."""
+    if channel != "widget":
+        return None
+    metadata = (tracker.latest_message or {}).get("metadata")
+    partner_id = metadata.get("partner_id") if isinstance(metadata, dict) else None
+    return partner_id if isinstance(partner_id, str) else None
+
+
 def build_payload(tracker: Tracker, content: Content) -> Dict[Text, Any]:
     """The handoff request, in the shape docs/handoff-contract.md sets out."""
     topic = tracker.get_slot("handoff_topic") or "other"
     needs = _given(tracker.get_slot("access_needs"))
     method = tracker.get_slot("contact_method")
     yes_no = {"yes": True, "no": False}
+    channel = tracker.get_latest_input_channel() or "unknown"
     return {
         "destination": "professional_standards" if topic == "police_abuse" else "general",
-        "source": {"channel": tracker.get_latest_input_channel() or "unknown", "partner_id": None},
+        "source": {"channel": channel, "partner_id": _partner_id(tracker, channel)},
         "topic": topic,
         "name": _given(tracker.get_slot("handoff_name")),
         "contact": {
