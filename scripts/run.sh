@@ -4,6 +4,7 @@
 #   - the action server on ACTION_SERVER_PORT
 #   - the handoff dispatcher, which delivers consented contact requests
 #   - the reference "force inbox" on FORCE_INBOX_PORT, standing in for the force
+#   - the widget demo pages: a force site on :8000 and a partner site on :8001
 # started together and stopped together: Ctrl-C stops them all.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -24,6 +25,8 @@ trap stop_all INT TERM EXIT
 pids+=($!)
 .venv/bin/python -m force_inbox &
 pids+=($!)
+.venv/bin/python demo/serve.py &
+pids+=($!)
 .venv/bin/python -m connectors.handoff.dispatcher &
 pids+=($!)
 .venv/bin/rasa run --model "$MODEL" --endpoints bot/endpoints.yml --credentials bot/credentials.yml \
@@ -32,6 +35,7 @@ pids+=($!)
 
 echo "Starting: Rasa server on http://localhost:$RASA_PORT (REST: /webhooks/rest/webhook), actions on port $ACTION_SERVER_PORT,"
 echo "the handoff dispatcher, and the force inbox (its address and token are printed above)."
+echo "Widget demo: http://localhost:8000/ (force site) and http://localhost:8001/ (partner site)."
 echo "Try: curl -s localhost:$RASA_PORT/webhooks/rest/webhook -d '{\"sender\":\"demo\",\"message\":\"hello\"}'"
 # If either server stops, stop the other too.
 wait -n "${pids[@]}"
