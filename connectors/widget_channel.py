@@ -152,23 +152,29 @@ class WidgetInput(InputChannel):
     # ---- responses ---------------------------------------------------------------
 
     @staticmethod
-    def _cors_headers(partner: Optional[Partner], origin: Optional[str]) -> Dict[str, str]:
+    def _cors_headers(partner: Optional[Partner], origin: Optional[str], is_refusal: bool = False) -> Dict[str, str]:
+        """Partners may read every answer. A refused site may read only its refusal, so the
+        widget on it can say kindly why it does not work instead of showing a network error;
+        the refusal itself is enforced by this server, not by CORS."""
         headers = {"Vary": "Origin"}
-        if partner is not None and origin:
+        readable = partner is not None or is_refusal
+        if readable and origin and origin.strip() != "null":
             headers["Access-Control-Allow-Origin"] = origin.strip()
         return headers
 
-    def _json(self, request: Request, body: Any, status: int = 200, headers: Optional[Dict[str, str]] = None) -> HTTPResponse:
+    def _json(
+        self, request: Request, body: Any, status: int = 200, headers: Optional[Dict[str, str]] = None,
+        is_refusal: bool = False,
+    ) -> HTTPResponse:
         origin = request.headers.get("origin")
+        cors = self._cors_headers(self.partners.for_origin(origin), origin, is_refusal)
         return response.json(
-            body,
-            dumps=compact_json,
-            status=status,
-            headers={**COMMON_HEADERS, **self._cors_headers(self.partners.for_origin(origin), origin), **(headers or {})},
+            body, dumps=compact_json, status=status, headers={**COMMON_HEADERS, **cors, **(headers or {})}
         )
 
     def _error(self, request: Request, error: WidgetError) -> HTTPResponse:
-        return self._json(request, {"error": {"code": error.code, "message": error.message}}, error.status, error.headers)
+        body = {"error": {"code": error.code, "message": error.message}}
+        return self._json(request, body, error.status, error.headers, is_refusal=error.code == "origin_not_allowed")
 
     async def _guarded(self, request: Request, handle: Callable[[], Awaitable[HTTPResponse]]) -> HTTPResponse:
         """Runs a handler; anything it raises becomes a kind JSON error, never a traceback."""
@@ -189,9 +195,10 @@ class WidgetInput(InputChannel):
 
     def _preflight(self, request: Request, methods: str) -> HTTPResponse:
         origin = request.headers.get("origin")
-        if self.partners.for_origin(origin) is None:
-            logger.info("Widget channel: refused a preflight from a site not in the partner list.")
+        if not origin or origin.strip() == "null":
             return self._error(request, _origin_refused())
+        # Answered for any site, so a refused site's real request arrives and gets a
+        # refusal it can read; partners and refusals are decided on the request itself.
         return response.empty(
             status=204,
             headers={

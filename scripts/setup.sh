@@ -3,6 +3,8 @@
 #   1. a virtual environment on Python 3.10 with the pinned dependencies
 #   2. the project's own spaCy pipeline (built here: nothing is downloaded)
 #   3. a trained model, when the training data, domain or config changed
+#   4. with --with-browser-tests (scripts/test.sh): Debian's Chromium (apt) and
+#      axe-core (npm), when missing. Running the assistant needs neither.
 # Safe to run again and again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -35,6 +37,44 @@ if [ ! -f "$deps_stamp" ]; then
   .venv/bin/python -m pip install --quiet -c constraints.txt -e ".[test]"
   rm -f .venv/.installed-*
   touch "$deps_stamp"
+fi
+
+install_browser_test_tools() {
+  # The browser tests (tests/browser/) drive the system's Chromium with Playwright (pip,
+  # above); Playwright's own browser downloads are never used.
+  if [ ! -x /usr/bin/chromium ]; then
+    echo "==> Installing Chromium for the browser tests"
+    apt_log=$(mktemp)
+    as_root=()
+    if [ "$(id -u)" -ne 0 ] && command -v sudo >/dev/null; then as_root=(sudo -n); fi
+    if ! { command -v apt-get >/dev/null \
+           && ${as_root[@]+"${as_root[@]}"} apt-get update -qq >"$apt_log" 2>&1 \
+           && ${as_root[@]+"${as_root[@]}"} env DEBIAN_FRONTEND=noninteractive \
+                apt-get install -y -qq chromium >>"$apt_log" 2>&1; } \
+       || [ ! -x /usr/bin/chromium ]; then
+      tail -20 "$apt_log" >&2
+      rm -f "$apt_log"
+      echo "Setup could not install Chromium (/usr/bin/chromium), which the browser tests use." >&2
+      echo "Install it as root (apt-get update && apt-get install -y chromium) and run this again." >&2
+      exit 1
+    fi
+    rm -f "$apt_log"
+  fi
+
+  # axe-core, for the accessibility test, pinned in package.json and package-lock.json.
+  if [ ! -f node_modules/axe-core/axe.min.js ]; then
+    if ! command -v npm >/dev/null; then
+      echo "Setup needs npm (Node.js) to install axe-core for the accessibility test. Install Node.js and run this again." >&2
+      exit 1
+    fi
+    echo "==> Installing axe-core for the accessibility test"
+    if [ -f package-lock.json ]; then npm_command=ci; else npm_command=install; fi
+    npm "$npm_command" --no-audit --no-fund --loglevel=error >/dev/null
+  fi
+}
+
+if [ "${1:-}" = "--with-browser-tests" ]; then
+  install_browser_test_tools
 fi
 
 echo "==> Building the spaCy pipeline"

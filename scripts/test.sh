@@ -3,10 +3,11 @@
 #   1. rasa data validate, with no warnings allowed
 #   2. the held-out NLU test set: per-intent results; fails if any danger-now message is missed
 #   3. conversation tests (tests/test_*.yml), end to end: NLU and dialogue
-#   4. pytest: actions, content checks, the danger-now component, the tracker store
+#   4. pytest: actions, content checks, the danger-now component, the tracker store, the
+#      running stack over HTTP, and the widget in Chromium (tests/browser/, Playwright and axe-core)
 set -uo pipefail
 cd "$(dirname "$0")/.."
-scripts/setup.sh || { echo "Setup failed: see the messages above."; exit 1; }
+scripts/setup.sh --with-browser-tests || { echo "Setup failed: see the messages above."; exit 1; }
 source scripts/env.sh
 MODEL=$(.venv/bin/python scripts/train.py --print-path)
 failed=()

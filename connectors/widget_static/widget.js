@@ -77,9 +77,9 @@
     shiftExpired: "Exit this page expired.",
     errors: {
       network:
-        "Sorry, we cannot reach the assistant just now. Your message is still in the box, so you can try again in a moment. If you are in danger now, call 999.",
+        "Sorry, we cannot reach the assistant just now. Anything you typed is still in the box, so you can try again in a moment. If you are in danger now, call 999.",
       timeout:
-        "Sorry, the assistant is taking too long to reply. Your message is still in the box, so you can try again. If you are in danger now, call 999.",
+        "Sorry, the assistant is taking too long to reply. Anything you typed is still in the box, so you can try again. If you are in danger now, call 999.",
       unexpected:
         "Sorry, something went wrong. Please try again. If you are in danger now, call 999.",
       413: "That message is too long. Please make it shorter and try again.",

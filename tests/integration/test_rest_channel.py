@@ -1,6 +1,7 @@
 """The whole assistant over HTTP, as the README runs it: Rasa server, action server,
 handoff dispatcher and the reference force inbox.
 
+The `stack` fixture (tests/conftest.py, tests/stack.py) starts them once for the session.
 Checks what only the running stack can show: the emergency message is the very
 first message of a reply, on any turn and in the middle of a form; a consented
 handoff reaches the force inbox; and no log holds anything a person typed.
@@ -8,96 +9,18 @@ handoff reaches the force inbox; and no log holds anything a person typed.
 from __future__ import annotations
 
 import json
-import os
 import re
-import socket
-import subprocess
 import time
 import uuid
 from pathlib import Path
-from typing import Dict, Iterator, List
+from typing import Dict, List
 
 import pytest
 import requests
 
 from bot.actions.content_store import check_directory
 from bot.settings import PROJECT_ROOT
-from scripts.train import model_path
-
-RASA = str(PROJECT_ROOT / ".venv" / "bin" / "rasa")
-INBOX_TOKEN = "integration-test-inbox-token-0123456789"
-START_TIMEOUT_S = 180
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def wait_until_up(url: str, processes: List[subprocess.Popen], log_path: Path) -> None:
-    deadline = time.monotonic() + START_TIMEOUT_S
-    while time.monotonic() < deadline:
-        if any(p.poll() is not None for p in processes):
-            pytest.fail("A server stopped while starting. Its log ends:\n" + log_path.read_text()[-3000:])
-        try:
-            if requests.get(url, timeout=2).ok:
-                return
-        except requests.ConnectionError:
-            pass
-        time.sleep(1)
-    pytest.fail(f"{url} did not come up within {START_TIMEOUT_S}s")
-
-
-@pytest.fixture(scope="module")
-def stack(tmp_path_factory) -> Iterator[Dict[str, object]]:
-    model = model_path()
-    if not model.exists():
-        pytest.fail("No trained model: run scripts/setup.sh")
-    rasa_port, action_port, inbox_port = free_port(), free_port(), free_port()
-    data = tmp_path_factory.mktemp("data")
-    env = {
-        **os.environ,
-        "RASA_TELEMETRY_ENABLED": "false",
-        "ACTION_ENDPOINT_URL": f"http://localhost:{action_port}/webhook",
-        "CONVERSATION_RETENTION_HOURS": "1",
-        "HANDOFF_OUTBOX_PATH": str(data / "outbox.db"),
-        "HANDOFF_KEY_FILE": str(data / "outbox.key"),
-        "HANDOFF_GENERAL_URL": f"http://localhost:{inbox_port}/handoffs/general",
-        "HANDOFF_PSD_URL": f"http://localhost:{inbox_port}/handoffs/professional-standards",
-        "HANDOFF_POLL_SECONDS": "0.5",
-        "FORCE_INBOX_DB": str(data / "inbox.db"),
-        "FORCE_INBOX_PORT": str(inbox_port),
-        "FORCE_INBOX_TOKEN": INBOX_TOKEN,
-    }
-    log_path = tmp_path_factory.mktemp("logs") / "servers.log"
-    log = log_path.open("w")
-    python = str(PROJECT_ROOT / ".venv" / "bin" / "python")
-    processes = [
-        subprocess.Popen([python, "-m", "force_inbox"], cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT),
-        subprocess.Popen([python, "-m", "connectors.handoff.dispatcher"], cwd=PROJECT_ROOT, env=env, stdout=log,
-                         stderr=subprocess.STDOUT),
-        subprocess.Popen([RASA, "run", "actions", "--actions", "bot.actions", "--port", str(action_port)],
-                         cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT),
-        subprocess.Popen([RASA, "run", "--model", str(model), "--endpoints", "bot/endpoints.yml",
-                          "--credentials", "bot/credentials.yml", "--port", str(rasa_port)],
-                         cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT),
-    ]
-    try:
-        wait_until_up(f"http://localhost:{action_port}/health", processes, log_path)
-        wait_until_up(f"http://localhost:{rasa_port}/", processes, log_path)
-        wait_until_up(f"http://localhost:{inbox_port}/healthz", processes, log_path)
-        yield {
-            "url": f"http://localhost:{rasa_port}/webhooks/rest/webhook",
-            "inbox": f"http://localhost:{inbox_port}/api/handoffs",
-            "log": log_path,
-        }
-    finally:
-        for process in processes:
-            process.terminate()
-        for process in processes:
-            process.wait(timeout=30)
-        log.close()
+from tests.stack import INBOX_TOKEN
 
 
 @pytest.fixture(scope="module")
@@ -121,20 +44,20 @@ def texts(replies: List[Dict]) -> List[str]:
 
 
 def test_danger_on_the_first_message_gets_999_before_anything_else(stack, content):
-    replies = Conversation(stack["url"]).say("he's outside my door and he's got a knife")
+    replies = Conversation(stack.url).say("he's outside my door and he's got a knife")
     assert texts(replies)[0] == content.topics["danger_now"].messages[0]
     assert "999" in texts(replies)[0]
 
 
 def test_a_question_gets_the_notice_then_the_answer_with_buttons(stack, content):
-    replies = Conversation(stack["url"]).say("what is clares law")
+    replies = Conversation(stack.url).say("what is clares law")
     assert texts(replies)[0] == content.topics["intro"].messages[0]
     assert content.topics["clares_law"].messages[0] in texts(replies)
     assert replies[-1].get("buttons")
 
 
 def test_danger_on_a_later_turn_comes_first_then_the_conversation_carries_on(stack, content):
-    chat = Conversation(stack["url"])
+    chat = Conversation(stack.url)
     chat.say("what are my rights as a victim")
     replies = chat.say("oh no hes back and hes hitting me")
     assert texts(replies)[0] == content.topics["danger_now"].messages[0]
@@ -143,7 +66,7 @@ def test_danger_on_a_later_turn_comes_first_then_the_conversation_carries_on(sta
 
 
 def test_danger_in_the_middle_of_the_finder_then_the_finder_asks_again(stack, content):
-    chat = Conversation(stack["url"])
+    chat = Conversation(stack.url)
     chat.say("find support near me")
     replies = chat.say("he's coming up the stairs with a knife")
     assert texts(replies)[0] == content.topics["danger_now"].messages[0]
@@ -151,7 +74,7 @@ def test_danger_in_the_middle_of_the_finder_then_the_finder_asks_again(stack, co
 
 
 def test_the_finder_lists_local_services(stack, content):
-    chat = Conversation(stack["url"])
+    chat = Conversation(stack.url)
     chat.say("my partner controls all my money")
     chat.say("find support near me")
     chat.say("nuneaton")
@@ -160,24 +83,24 @@ def test_the_finder_lists_local_services(stack, content):
 
 
 def test_odd_input_gets_a_kind_reply_not_an_error(stack):
-    chat = Conversation(stack["url"])
+    chat = Conversation(stack.url)
     chat.say("hello")
     for odd in ["😢😢😢", "?", "a" * 2000, "/nonexistent_intent"]:
         assert texts(chat.say(odd)), f"no reply to {odd[:20]!r}"
 
 
 def test_logs_hold_nothing_a_person_typed(stack):
-    chat = Conversation(stack["url"])
+    chat = Conversation(stack.url)
     chat.say("my name is Philippa Quenby and my number is 07700 900123")
     time.sleep(1)
-    log = Path(stack["log"]).read_text()
+    log = Path(stack.log).read_text()
     assert "Quenby" not in log and "07700" not in log
 
 
 def received_by_the_force(stack, reference: str, timeout_s: float = 30) -> Dict:
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
-        response = requests.get(stack["inbox"], headers={"Authorization": f"Bearer {INBOX_TOKEN}"}, timeout=5)
+        response = requests.get(stack.inbox, headers={"Authorization": f"Bearer {INBOX_TOKEN}"}, timeout=5)
         response.raise_for_status()
         listing = response.json()
         for handoff in listing.get("handoffs", []) if isinstance(listing, dict) else listing:
@@ -188,7 +111,7 @@ def received_by_the_force(stack, reference: str, timeout_s: float = 30) -> Dict:
 
 
 def test_a_consented_handoff_reaches_the_force_and_nothing_personal_is_logged(stack):
-    chat = Conversation(stack["url"])
+    chat = Conversation(stack.url)
     chat.say("can the police contact me")
     chat.say("/affirm")
     chat.say('/inform{"handoff_topic":"stalking_harassment"}')
@@ -208,12 +131,12 @@ def test_a_consented_handoff_reaches_the_force_and_nothing_personal_is_logged(st
     reference = re.search(r"reference is ([0-9A-Z]{4}-[0-9A-Z]{4})", " ".join(sent)).group(1)
     handoff = received_by_the_force(stack, reference)
     assert "+447700900123" in json.dumps(handoff)
-    log = Path(stack["log"]).read_text()
+    log = Path(stack.log).read_text()
     assert "Philippa" not in log and "900123" not in log and "after 6pm" not in log
 
 
 def test_cancelling_a_handoff_sends_nothing(stack):
-    chat = Conversation(stack["url"])
+    chat = Conversation(stack.url)
     chat.say("i want the police to call me")
     chat.say("/affirm")
     chat.say('/inform{"handoff_topic":"domestic_abuse"}')
