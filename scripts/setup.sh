@@ -8,6 +8,8 @@
 # Safe to run again and again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# Quiet TensorFlow's start-up notes, and never send Rasa telemetry.
+export TF_CPP_MIN_LOG_LEVEL=3 RASA_TELEMETRY_ENABLED=false
 
 find_python310() {
   for candidate in /root/.pyenv/versions/3.10.13/bin/python "$(command -v python3.10 || true)"; do
