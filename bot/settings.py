@@ -148,14 +148,18 @@ def _is_production() -> bool:
     return env == "production"
 
 
-def _secret(name: str, dev_default: str, production: bool, fallback: str = "") -> str:
+def _secret(
+    name: str, dev_default: str, production: bool, fallback: str = "",
+    purpose: str = "agreed with the receiving system",
+) -> str:
+    """A secret from the environment; on a laptop a development default, in production never."""
     value = os.environ.get(name, "").strip() or fallback
     if not production:
         return value or dev_default
     if not value or value == dev_default or len(value) < MIN_SECRET_LENGTH:
         raise SettingsError(
             f"Setting {name} must be set in production to a random secret of at least {MIN_SECRET_LENGTH} "
-            f"characters, agreed with the receiving system (make one with: python -c "
+            f"characters, {purpose} (make one with: python -c "
             f"\"import secrets; print(secrets.token_hex(32))\"). Set it in the environment."
         )
     return value
@@ -267,12 +271,8 @@ def load_force_inbox_settings() -> ForceInboxSettings:
     """Settings for the reference receiver (the force's side), python -m force_inbox."""
     load_dotenv(PROJECT_ROOT / ".env", override=False)
     production = _is_production()
-    token = os.environ.get("FORCE_INBOX_TOKEN", "").strip()
-    if production and (not token or token == DEV_INBOX_TOKEN or len(token) < MIN_SECRET_LENGTH):
-        raise SettingsError(
-            f"Setting FORCE_INBOX_TOKEN must be set in production to a random token of at least "
-            f"{MIN_SECRET_LENGTH} characters: it protects the page that shows people's details."
-        )
+    token = _secret("FORCE_INBOX_TOKEN", DEV_INBOX_TOKEN, production,
+                    purpose="because it protects the page that shows people's details")
     # The inbox checks signatures with the secrets the sender signs with, unless told otherwise.
     general_fallback = os.environ.get("HANDOFF_GENERAL_SECRET", "").strip()
     psd_fallback = os.environ.get("HANDOFF_PSD_SECRET", "").strip()
@@ -280,7 +280,7 @@ def load_force_inbox_settings() -> ForceInboxSettings:
         production=production,
         db_path=_project_path("FORCE_INBOX_DB", ".data/force-inbox.db"),
         port=_positive_int("FORCE_INBOX_PORT", 8070),
-        token=token or DEV_INBOX_TOKEN,
+        token=token,
         general_secret=_secret("FORCE_INBOX_GENERAL_SECRET", DEV_GENERAL_SECRET, production, general_fallback),
         psd_secret=_secret("FORCE_INBOX_PSD_SECRET", DEV_PSD_SECRET, production, psd_fallback),
     )
@@ -314,17 +314,11 @@ def load_widget_settings() -> WidgetSettings:
     """Settings for the website chat widget's channel, /webhooks/widget/."""
     load_dotenv(PROJECT_ROOT / ".env", override=False)
     production = _is_production()
-    key = os.environ.get("WIDGET_BUTTON_KEY", "").strip()
-    if production and (not key or key == DEV_WIDGET_BUTTON_KEY or len(key) < MIN_SECRET_LENGTH):
-        raise SettingsError(
-            f"Setting WIDGET_BUTTON_KEY must be set in production to a random key of at least "
-            f"{MIN_SECRET_LENGTH} characters, the same on every Rasa server (make one with: python -c "
-            f"\"import secrets; print(secrets.token_hex(32))\"). It signs the widget's buttons. "
-            f"Set it in the environment."
-        )
+    key = _secret("WIDGET_BUTTON_KEY", DEV_WIDGET_BUTTON_KEY, production,
+                  purpose="the same on every Rasa server, because it signs the widget's buttons")
     return WidgetSettings(
         production=production,
-        button_key=key or DEV_WIDGET_BUTTON_KEY,
+        button_key=key,
         partners_file=_project_path("WIDGET_PARTNERS_FILE", "connectors/partners.yml"),
         max_text_chars=_positive_int("WIDGET_MAX_TEXT_CHARS", 1000),
         max_body_bytes=_positive_int("WIDGET_MAX_BODY_BYTES", 8192),
