@@ -225,71 +225,71 @@ def _yes_no_buttons() -> List[Dict[Text, Text]]:
     return [{"title": "Yes", "payload": "/affirm"}, {"title": "No", "payload": "/deny"}]
 
 
-class AskGoAhead(AskQuestion):
+class AskGoAhead(AskQuestion, Action):
     slot, topic_id = "handoff_go_ahead", "handoff_ask_go_ahead"
 
     def buttons(self, content, tracker):
         return [{"title": "Yes, go ahead", "payload": "/affirm"}, {"title": "No thanks", "payload": "/deny"}]
 
 
-class AskTopic(AskQuestion):
+class AskTopic(AskQuestion, Action):
     slot, topic_id = "handoff_topic", "handoff_ask_topic"
 
     def buttons(self, content, tracker):
         return _buttons(content.handoff.topics, "handoff_topic")
 
 
-class AskName(AskQuestion):
+class AskName(AskQuestion, Action):
     slot, topic_id = "handoff_name", "handoff_ask_name"
 
     def buttons(self, content, tracker):
         return [{"title": "Skip", "payload": "skip"}]
 
 
-class AskMethod(AskQuestion):
+class AskMethod(AskQuestion, Action):
     slot, topic_id = "contact_method", "handoff_ask_method"
 
     def buttons(self, content, tracker):
         return _buttons(content.handoff.methods, "contact_method")
 
 
-class AskPhone(AskQuestion):
+class AskPhone(AskQuestion, Action):
     slot, topic_id = "contact_phone", "handoff_ask_phone"
 
 
-class AskEmail(AskQuestion):
+class AskEmail(AskQuestion, Action):
     slot, topic_id = "contact_email", "handoff_ask_email"
 
 
-class AskSafeTimes(AskQuestion):
+class AskSafeTimes(AskQuestion, Action):
     slot, topic_id = "safe_times", "handoff_ask_safe_times"
 
     def buttons(self, content, tracker):
         return [{"title": "Any time", "payload": "any time"}]
 
 
-class AskVoicemail(AskQuestion):
+class AskVoicemail(AskQuestion, Action):
     slot, topic_id = "voicemail_ok", "handoff_ask_voicemail"
 
     def buttons(self, content, tracker):
         return _yes_no_buttons()
 
 
-class AskOthers(AskQuestion):
+class AskOthers(AskQuestion, Action):
     slot, topic_id = "others_may_answer", "handoff_ask_others"
 
     def buttons(self, content, tracker):
         return _yes_no_buttons()
 
 
-class AskIfSomeoneElse(AskQuestion):
+class AskIfSomeoneElse(AskQuestion, Action):
     slot, topic_id = "if_someone_else_answers", "handoff_ask_if_someone_else"
 
     def buttons(self, content, tracker):
         return _buttons(content.handoff.someone_else_answers, "if_someone_else_answers")
 
 
-class AskArea(AskQuestion):
+class AskArea(AskQuestion, Action):
     slot, topic_id = "handoff_area", "handoff_ask_area"
 
     def buttons(self, content, tracker):
@@ -298,14 +298,14 @@ class AskArea(AskQuestion):
         return [{"title": c.label, "payload": f'/inform{{"area":"{c.id}"}}'} for c in areas]
 
 
-class AskNeeds(AskQuestion):
+class AskNeeds(AskQuestion, Action):
     slot, topic_id = "access_needs", "handoff_ask_needs"
 
     def buttons(self, content, tracker):
         return [{"title": "No", "payload": "no"}]
 
 
-class AskConfirm(AskQuestion):
+class AskConfirm(AskQuestion, Action):
     slot, topic_id = "handoff_confirm", "handoff_consent"
 
     def before(self, content, tracker):
@@ -325,7 +325,7 @@ class AskConfirm(AskQuestion):
         ]
 
 
-class AskChange(AskQuestion):
+class AskChange(AskQuestion, Action):
     slot, topic_id = "handoff_change", "handoff_ask_change"
 
     def buttons(self, content, tracker):

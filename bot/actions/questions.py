@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Dict, List, Text
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
@@ -15,8 +15,11 @@ from bot.actions.rendering import Reply, render_topic
 from bot.actions.topics import send
 
 
-class AskQuestion(Action):
-    """Rasa calls `action_ask_<slot>` to ask for a slot; subclasses set the slot and topic."""
+class AskQuestion:
+    """Rasa calls `action_ask_<slot>` to ask for a slot; subclasses set the slot and topic.
+
+    Not itself an Action, so the action server does not register this base as an action;
+    each question is `class AskX(AskQuestion, Action)`."""
 
     slot: Text = ""
     topic_id: Text = ""

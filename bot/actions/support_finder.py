@@ -58,14 +58,14 @@ def _buttons_for_question(content: Content, slot: Text) -> List[Dict[Text, Text]
     return [{"title": label, "payload": f'/inform{{"{slot}":"{value}"}}'} for value, label in options]
 
 
-class ActionAskArea(AskQuestion):
+class ActionAskArea(AskQuestion, Action):
     slot, topic_id = "area", "finder_ask_area"
 
     def buttons(self, content: Content, tracker: Tracker) -> List[Dict[Text, Text]]:
         return _buttons_for_question(content, "area")
 
 
-class ActionAskSupportGroup(AskQuestion):
+class ActionAskSupportGroup(AskQuestion, Action):
     slot, topic_id = "support_group", "finder_ask_group"
 
     def buttons(self, content: Content, tracker: Tracker) -> List[Dict[Text, Text]]:
