@@ -7,6 +7,9 @@ danger-now flagger included, because that is what the dialogue sees.
 Exits 1 if any danger-now example is missed: that is the one result we never accept.
 
     .venv/bin/python scripts/evaluate_nlu.py [--model models/x.tar.gz]
+
+`evaluate()` and `HeldOutResult` are reused by scripts/evaluate.py, which compares
+the project's pipeline with Rasa's default one.
 """
 from __future__ import annotations
 
@@ -14,6 +17,7 @@ import argparse
 import asyncio
 import sys
 from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Dict, List, Tuple
 
@@ -26,6 +30,7 @@ NOT_DANGER = ROOT / "tests" / "nlu" / "not_danger.yml"
 DANGER = "danger_now"
 
 Example = Tuple[str, str]  # (expected intent, text)
+Scores = Dict[str, Tuple[float, float, float, int]]  # intent: (precision, recall, f1, n)
 
 
 def read_examples(path: Path) -> List[Example]:
@@ -45,7 +50,7 @@ async def predict(model_path: Path, texts: List[str]) -> List[str]:
     return [(await agent.parse_message(text))["intent"]["name"] for text in texts]
 
 
-def per_intent_scores(pairs: List[Tuple[str, str]]) -> Dict[str, Tuple[float, float, float, int]]:
+def per_intent_scores(pairs: List[Tuple[str, str]]) -> Scores:
     true_pos, predicted, expected = Counter(), Counter(), Counter()
     for want, got in pairs:
         expected[want] += 1
@@ -60,6 +65,86 @@ def per_intent_scores(pairs: List[Tuple[str, str]]) -> Dict[str, Tuple[float, fl
     return scores
 
 
+def macro_f1(scores: Scores) -> float:
+    return sum(s[2] for s in scores.values()) / len(scores)
+
+
+@dataclass
+class HeldOutResult:
+    """One model's predictions on the held-out set and on the not-danger set."""
+
+    holdout: List[Example]
+    holdout_predictions: List[str]
+    not_danger: List[Example]
+    not_danger_predictions: List[str]
+
+    @property
+    def pairs(self) -> List[Tuple[str, str]]:
+        """(expected, predicted) for every held-out example."""
+        return [(want, got) for (want, _), got in zip(self.holdout, self.holdout_predictions)]
+
+    @property
+    def scores(self) -> Scores:
+        return per_intent_scores(self.pairs)
+
+    @property
+    def macro_f1(self) -> float:
+        return macro_f1(self.scores)
+
+    @property
+    def accuracy(self) -> float:
+        return sum(w == g for w, g in self.pairs) / len(self.pairs)
+
+    @property
+    def danger_total(self) -> int:
+        return sum(w == DANGER for w, _ in self.holdout)
+
+    @property
+    def danger_missed(self) -> List[str]:
+        return [t for (w, t), g in zip(self.holdout, self.holdout_predictions) if w == DANGER and g != DANGER]
+
+    @property
+    def others(self) -> List[str]:
+        """Predictions for every message that is not danger now (held-out and not-danger sets)."""
+        return [g for w, g in self.pairs if w != DANGER] + self.not_danger_predictions
+
+    @property
+    def false_alarms(self) -> int:
+        return sum(g == DANGER for g in self.others)
+
+    @property
+    def false_alarm_rate(self) -> float:
+        return self.false_alarms / len(self.others)
+
+    @property
+    def misclassified(self) -> List[Tuple[str, str, str]]:
+        """(expected, predicted, text) for every mistake, false alarms on the not-danger set included."""
+        wrong = [(w, g, t) for (w, t), g in zip(self.holdout, self.holdout_predictions) if w != g]
+        wrong += [("not_danger", g, t) for (_, t), g in zip(self.not_danger, self.not_danger_predictions) if g == DANGER]
+        return wrong
+
+
+def evaluate(model_path: Path) -> HeldOutResult:
+    holdout, not_danger = read_examples(HOLDOUT), read_examples(NOT_DANGER)
+    predictions = asyncio.run(predict(model_path, [t for _, t in holdout + not_danger]))
+    return HeldOutResult(holdout, predictions[:len(holdout)], not_danger, predictions[len(holdout):])
+
+
+def print_report(result: HeldOutResult) -> None:
+    print(f"{'intent':30} {'precision':>9} {'recall':>7} {'f1':>6} {'n':>4}")
+    for intent, (precision, recall, f1, n) in result.scores.items():
+        print(f"{intent:30} {precision:9.2f} {recall:7.2f} {f1:6.2f} {n:4d}")
+
+    print("\nMisclassified (expected -> predicted: text):")
+    for want, got, text in result.misclassified:
+        print(f"  {want} -> {got}: {text}")
+
+    others = result.others
+    print(f"\nHeld-out examples: {len(result.holdout)}; accuracy {result.accuracy:.3f}; macro-F1 {result.macro_f1:.3f}")
+    print(f"Danger-now recall: {result.danger_total - len(result.danger_missed)}/{result.danger_total}")
+    print(f"Danger-now false alarms on other messages: {result.false_alarms}/{len(others)} ({result.false_alarm_rate:.1%})")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--model", type=Path, default=None)
@@ -68,36 +153,10 @@ def main() -> int:
         from scripts.train import model_path
 
         args.model = model_path()
-    holdout, not_danger = read_examples(HOLDOUT), read_examples(NOT_DANGER)
-    predictions = asyncio.run(predict(args.model, [t for _, t in holdout + not_danger]))
-    holdout_pairs = [(want, got) for (want, _), got in zip(holdout, predictions)]
-    not_danger_predictions = predictions[len(holdout):]
-
-    scores = per_intent_scores(holdout_pairs)
-    print(f"{'intent':30} {'precision':>9} {'recall':>7} {'f1':>6} {'n':>4}")
-    for intent, (precision, recall, f1, n) in scores.items():
-        print(f"{intent:30} {precision:9.2f} {recall:7.2f} {f1:6.2f} {n:4d}")
-    macro_f1 = sum(s[2] for s in scores.values()) / len(scores)
-    accuracy = sum(w == g for w, g in holdout_pairs) / len(holdout_pairs)
-
-    danger_expected = [g for w, g in holdout_pairs if w == DANGER]
-    danger_missed = [t for (w, t), (_, g) in zip(holdout, holdout_pairs) if w == DANGER and g != DANGER]
-    others = [g for w, g in holdout_pairs if w != DANGER] + not_danger_predictions
-    false_alarms = sum(g == DANGER for g in others)
-
-    print("\nMisclassified (expected -> predicted: text):")
-    for (want, text), (_, got) in zip(holdout, holdout_pairs):
-        if want != got:
-            print(f"  {want} -> {got}: {text}")
-    for (_, text), got in zip(not_danger, not_danger_predictions):
-        if got == DANGER:
-            print(f"  not_danger -> danger_now: {text}")
-
-    print(f"\nHeld-out examples: {len(holdout_pairs)}; accuracy {accuracy:.3f}; macro-F1 {macro_f1:.3f}")
-    print(f"Danger-now recall: {len(danger_expected) - len(danger_missed)}/{len(danger_expected)}")
-    print(f"Danger-now false alarms on other messages: {false_alarms}/{len(others)} ({false_alarms / len(others):.1%})")
-    if danger_missed:
-        print(f"FAILED: {len(danger_missed)} danger-now message(s) missed.")
+    result = evaluate(args.model)
+    print_report(result)
+    if result.danger_missed:
+        print(f"FAILED: {len(result.danger_missed)} danger-now message(s) missed.")
         return 1
     return 0
 
