@@ -196,13 +196,17 @@ def cross_validate(folds: int, epochs: Optional[int]) -> List[Dict]:
             "accuracy": sum(w == g for w, g in pairs) / len(pairs),
             "danger_found": sum(g == DANGER for _, g in danger),
             "danger_total": len(danger),
+            # nlu_fallback: the assistant says it is not sure and offers its best guesses as buttons
+            "fallback": sum(g == "nlu_fallback" for _, g in pairs),
+            "answered_accuracy": (sum(w == g for w, g in pairs) / max(1, sum(g != "nlu_fallback" for _, g in pairs))),
             "train_seconds": seconds,
         }
         results.append(fold)
         (folder / f"fold-{number}-misclassified.txt").write_text(
             "".join(f"{w} -> {g}: {t}\n" for (w, t), g in zip(examples, predictions) if w != g), encoding="utf-8")
         model.unlink()
-        print(f"  macro-F1 {fold['macro_f1']:.3f}, accuracy {fold['accuracy']:.3f}, danger-now "
+        print(f"  macro-F1 {fold['macro_f1']:.3f}, accuracy {fold['accuracy']:.3f} ({fold['fallback']} left to the "
+              f"fallback; {fold['answered_accuracy']:.3f} of the rest right), danger-now "
               f"{fold['danger_found']}/{fold['danger_total']}, trained in {seconds:.0f} s", flush=True)
     return results
 
@@ -235,7 +239,21 @@ def conversation_tests(model: Path) -> Dict:
 
 # ---------------------------------------------------------------- output
 
-def summary_rows(project: HeldOutResult, stock: HeldOutResult) -> List[Tuple[str, str, str]]:
+def training_texts() -> set:
+    from scripts.evaluate_nlu import read_examples
+
+    return {text.lower().strip() for path in sorted(NLU_DATA.rglob("*.yml")) for _, text in read_examples(path)}
+
+
+def unseen(result: HeldOutResult, seen: set) -> HeldOutResult:
+    """The held-out messages that do not appear word for word in the training data."""
+    keep = [i for i, (_, text) in enumerate(result.holdout) if text.lower().strip() not in seen]
+    return HeldOutResult([result.holdout[i] for i in keep], [result.holdout_predictions[i] for i in keep],
+                         result.not_danger, result.not_danger_predictions)
+
+
+def summary_rows(project: HeldOutResult, stock: HeldOutResult,
+                 unseen_pair: Optional[Tuple[HeldOutResult, HeldOutResult]] = None) -> List[Tuple[str, str, str]]:
     def danger(r: HeldOutResult) -> str:
         found = r.danger_total - len(r.danger_missed)
         return f"{found}/{r.danger_total} ({found / r.danger_total:.1%})"
@@ -251,7 +269,13 @@ def summary_rows(project: HeldOutResult, stock: HeldOutResult) -> List[Tuple[str
         ("misclassified", str(len(project.misclassified)), str(len(stock.misclassified))),
         ("guessed nlu_fallback", str(sum(g == "nlu_fallback" for _, g in project.pairs)),
          str(sum(g == "nlu_fallback" for _, g in stock.pairs))),
-    ]
+    ] + ([] if unseen_pair is None else [
+        (f"macro-F1, the {len(unseen_pair[0].holdout)} not in the training data", f"{unseen_pair[0].macro_f1:.3f}",
+         f"{unseen_pair[1].macro_f1:.3f}"),
+        (f"accuracy, the {len(unseen_pair[0].holdout)} not in the training data", f"{unseen_pair[0].accuracy:.3f}",
+         f"{unseen_pair[1].accuracy:.3f}"),
+        (f"danger-now recall, the {len(unseen_pair[0].holdout)}", danger(unseen_pair[0]), danger(unseen_pair[1])),
+    ])
 
 
 def side_by_side(project: Scores, stock: Scores) -> List[str]:
@@ -263,28 +287,30 @@ def side_by_side(project: Scores, stock: Scores) -> List[str]:
     return lines
 
 
-def print_results(project: HeldOutResult, stock: HeldOutResult) -> None:
+def print_results(project: HeldOutResult, stock: HeldOutResult, unseen_pair) -> None:
     print("\nPer intent on the held-out set (> project better, < stock better):")
     print("\n".join(side_by_side(project.scores, stock.scores)))
     for name, result in (("project", project), ("stock", stock)):
         print(f"\nMisclassified by the {name} model (expected -> predicted: text):")
         for want, got, text in result.misclassified:
             print(f"  {want} -> {got}: {text}")
-    print(f"\n{'held-out set':26} {'project':>16} {'stock':>16}")
-    for label, a, b in summary_rows(project, stock):
-        print(f"{label:26} {a:>16} {b:>16}")
+    print(f"\n{'held-out set':44} {'project':>16} {'stock':>16}")
+    for label, a, b in summary_rows(project, stock, unseen_pair):
+        print(f"{label:44} {a:>16} {b:>16}")
 
 
-def markdown(info, command, project, stock, stock_seconds, cv, conversations, figures_rel) -> str:
+def markdown(info, command, project, stock, unseen_pair, stock_seconds, cv, conversations, figures_rel) -> str:
     lines = ["## NLU quality (scripts/evaluate.py)", "", *machine_lines(info), f"- Command: `{command}`", ""]
     lines += [f"Held-out set: {len(project.holdout)} messages over {len(project.scores)} intents "
               f"(`tests/nlu/holdout.yml`), plus {len(project.not_danger)} messages about violence that is not "
               "happening now (`tests/nlu/not_danger.yml`), used only to count danger-now false alarms. "
               "\"Stock\" is Rasa's default pipeline, the exact `config.yml` that `rasa init` writes, trained on "
-              f"the same `bot/data/nlu` (training took {stock_seconds:.0f} s); it has no danger-now component.",
+              f"the same `bot/data/nlu` (training took {stock_seconds:.0f} s); it has no danger-now component. "
+              f"{len(project.holdout) - len(unseen_pair[0].holdout)} of the held-out messages also appear word for "
+              "word in `bot/data/nlu` (mostly short ones: \"yes\", \"hi there\"); the last rows leave them out.",
               "", "| held-out set | project | stock | target |", "|---|---|---|---|"]
     targets = {"macro-F1": "≥ 0.95", "danger-now recall": "100%"}
-    for label, a, b in summary_rows(project, stock):
+    for label, a, b in summary_rows(project, stock, unseen_pair):
         lines.append(f"| {label} | {a} | {b} | {targets.get(label, '')} |")
     met = lambda ok: "met" if ok else "**missed**"  # noqa: E731
     lines += ["", f"Targets: danger-now recall 100%: {met(not project.danger_missed)}; "
@@ -300,10 +326,14 @@ def markdown(info, command, project, stock, stock_seconds, cv, conversations, fi
                   f"{acc_mean:.3f} ± {acc_sd:.3f}; danger-now "
                   f"{sum(f['danger_found'] for f in cv)}/{sum(f['danger_total'] for f in cv)} over all folds "
                   "(the phrase list was written with the training data in view, so this one is optimistic); "
-                  f"{train_mean:.0f} s to train a fold (NLU only).", "",
-                  "| fold | examples | macro-F1 | accuracy | danger-now |", "|---|---|---|---|---|"]
-        lines += [f"| {f['fold']} | {f['examples']} | {f['macro_f1']:.3f} | {f['accuracy']:.3f} | "
-                  f"{f['danger_found']}/{f['danger_total']} |" for f in cv]
+                  f"{train_mean:.0f} s to train a fold (NLU only). \"Fallback\" counts the messages the classifier "
+                  "was not sure of (below the `FallbackClassifier` threshold), which the assistant answers with "
+                  "\"did you mean\" buttons rather than a wrong answer; \"right when answered\" is the accuracy on "
+                  "the rest.", "",
+                  "| fold | examples | macro-F1 | accuracy | fallback | right when answered | danger-now |",
+                  "|---|---|---|---|---|---|---|"]
+        lines += [f"| {f['fold']} | {f['examples']} | {f['macro_f1']:.3f} | {f['accuracy']:.3f} | {f['fallback']} | "
+                  f"{f['answered_accuracy']:.3f} | {f['danger_found']}/{f['danger_total']} |" for f in cv]
     if conversations and conversations["failed"]:
         lines += ["", "Failed conversation tests: " + "; ".join(conversations["failed"])]
     lines += ["", f"Confusion matrices: [project]({figures_rel}/confusion-project.png), "
@@ -325,7 +355,8 @@ def main() -> int:
     parser.add_argument("--epochs", type=int, default=None,
                         help="smoke test of this script: train stock and fold models with this many epochs; "
                              "nothing is written under docs/")
-    parser.add_argument("--no-doc", action="store_true", help="do not write docs/benchmarks.md")
+    parser.add_argument("--no-doc", action="store_true",
+                        help="write nothing under docs/ (the confusion matrices go to benchmarks-work/smoke/)")
     args = parser.parse_args()
 
     from rasa.utils.log_utils import configure_structlog
@@ -334,7 +365,7 @@ def main() -> int:
     logging.getLogger().setLevel(logging.WARNING)
     info, command = machine(), command_line()
     smoke = args.epochs is not None
-    figures = WORK / "smoke" if smoke else FIGURES
+    figures = WORK / "smoke" if smoke or args.no_doc else FIGURES
     if smoke:
         print(f"SMOKE RUN ({args.epochs} epochs): figures are not representative; nothing goes under docs/.")
 
@@ -344,7 +375,9 @@ def main() -> int:
     project, stock = evaluate(model), evaluate(stock_path)
     plot_confusion(project, "Project pipeline (bot/config.yml)", figures / "confusion-project.png")
     plot_confusion(stock, "Stock pipeline (rasa init config.yml)", figures / "confusion-stock.png")
-    print_results(project, stock)
+    seen = training_texts()
+    unseen_pair = (unseen(project, seen), unseen(stock, seen))
+    print_results(project, stock, unseen_pair)
     print(f"Confusion matrices: {figures.relative_to(ROOT)}/confusion-project.png, confusion-stock.png")
 
     cv = cross_validate(args.folds, args.epochs) if args.cross_validation else None
@@ -363,14 +396,16 @@ def main() -> int:
 
     record = {"machine": info, "command": command, "stock_train_seconds": stock_seconds, "cross_validation": cv,
               "conversations": conversations,
+              "unseen": {"messages": len(unseen_pair[0].holdout), "project_macro_f1": unseen_pair[0].macro_f1,
+                         "stock_macro_f1": unseen_pair[1].macro_f1},
               "project": {"macro_f1": project.macro_f1, "accuracy": project.accuracy,
                           "danger_missed": project.danger_missed, "false_alarms": project.false_alarms},
               "stock": {"macro_f1": stock.macro_f1, "accuracy": stock.accuracy,
                         "danger_missed": stock.danger_missed, "false_alarms": stock.false_alarms}}
     (WORK / ("evaluate-smoke.json" if smoke else "evaluate.json")).write_text(json.dumps(record, indent=2))
     if not smoke and not args.no_doc:
-        write_section("evaluate", markdown(info, command, project, stock, stock_seconds, cv, conversations,
-                                           "benchmarks"))
+        write_section("evaluate", markdown(info, command, project, stock, unseen_pair, stock_seconds, cv,
+                                           conversations, "benchmarks"))
         print("Wrote the evaluate section of docs/benchmarks.md")
     return 0
 
