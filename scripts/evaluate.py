@@ -54,7 +54,7 @@ from scripts.benchlib import (  # noqa: E402
     rasa_version, timed_run, write_section,
 )
 from scripts.evaluate_nlu import (  # noqa: E402
-    DANGER, HeldOutResult, Scores, evaluate, macro_f1, per_intent_scores, predict,
+    DANGER, HeldOutResult, Scores, evaluate, macro_f1, parse, per_intent_scores, predict,
 )
 
 PROJECT_CONFIG = ROOT / "bot" / "config.yml"
@@ -186,8 +186,10 @@ def cross_validate(folds: int, epochs: Optional[int]) -> List[Dict]:
         )
         model = folder / f"fold-{number}.tar.gz"
         examples = [(e.get("intent"), e.get("text")) for e in test.intent_examples]
-        predictions = asyncio.run(predict(model, [t for _, t in examples]))
+        parsed = asyncio.run(parse(model, [t for _, t in examples]))
+        predictions = [p["intent"]["name"] for p in parsed]
         pairs = [(want, got) for (want, _), got in zip(examples, predictions)]
+        offered = [did_you_mean(p) for p in parsed]
         danger = [(w, g) for w, g in pairs if w == DANGER]
         fold = {
             "fold": number,
@@ -199,6 +201,9 @@ def cross_validate(folds: int, epochs: Optional[int]) -> List[Dict]:
             # nlu_fallback: the assistant says it is not sure and offers its best guesses as buttons
             "fallback": sum(g == "nlu_fallback" for _, g in pairs),
             "answered_accuracy": (sum(w == g for w, g in pairs) / max(1, sum(g != "nlu_fallback" for _, g in pairs))),
+            "fallback_offered_right": sum(g == "nlu_fallback" and w in buttons
+                                          for (w, g), buttons in zip(pairs, offered)),
+            "wrong_answer": sum(w != g and g != "nlu_fallback" for w, g in pairs),
             "train_seconds": seconds,
         }
         results.append(fold)
@@ -206,9 +211,20 @@ def cross_validate(folds: int, epochs: Optional[int]) -> List[Dict]:
             "".join(f"{w} -> {g}: {t}\n" for (w, t), g in zip(examples, predictions) if w != g), encoding="utf-8")
         model.unlink()
         print(f"  macro-F1 {fold['macro_f1']:.3f}, accuracy {fold['accuracy']:.3f} ({fold['fallback']} left to the "
-              f"fallback; {fold['answered_accuracy']:.3f} of the rest right), danger-now "
+              f"fallback, {fold['fallback_offered_right']} of them with the right topic among the buttons; "
+              f"{fold['answered_accuracy']:.3f} of the rest right), danger-now "
               f"{fold['danger_found']}/{fold['danger_total']}, trained in {seconds:.0f} s", flush=True)
     return results
+
+
+def did_you_mean(parsed: Dict) -> List[str]:
+    """The topics the assistant would offer as "did you mean" buttons for this parse
+    (bot/actions/topics.py: best_guesses)."""
+    from bot.actions.topics import GUESS_CONFIDENCE, MAX_GUESSES, NOT_QUESTIONS
+
+    ranking = parsed.get("intent_ranking") or []
+    return [r["name"] for r in ranking
+            if r["name"] not in NOT_QUESTIONS and (r.get("confidence") or 0) >= GUESS_CONFIDENCE][:MAX_GUESSES]
 
 
 def mean_sd(values: List[float]) -> Tuple[float, float]:
@@ -328,11 +344,15 @@ def markdown(info, command, project, stock, unseen_pair, stock_seconds, cv, conv
                   "(the phrase list was written with the training data in view, so this one is optimistic); "
                   f"{train_mean:.0f} s to train a fold (NLU only). \"Fallback\" counts the messages the classifier "
                   "was not sure of (below the `FallbackClassifier` threshold), which the assistant answers with "
-                  "\"did you mean\" buttons rather than a wrong answer; \"right when answered\" is the accuracy on "
-                  "the rest.", "",
-                  "| fold | examples | macro-F1 | accuracy | fallback | right when answered | danger-now |",
-                  "|---|---|---|---|---|---|---|"]
+                  "up to three \"did you mean\" buttons rather than a guess; \"right button\" counts those where "
+                  "the right topic was among the buttons. \"Wrong answer\" is a confident answer to the wrong "
+                  "question, the mistake a person sees; \"right when answered\" is the accuracy on the messages "
+                  "that were answered.", "",
+                  "| fold | examples | macro-F1 | accuracy | fallback | right button | wrong answer | "
+                  "right when answered | danger-now |",
+                  "|---|---|---|---|---|---|---|---|---|"]
         lines += [f"| {f['fold']} | {f['examples']} | {f['macro_f1']:.3f} | {f['accuracy']:.3f} | {f['fallback']} | "
+                  f"{f['fallback_offered_right']} | {f['wrong_answer']} | "
                   f"{f['answered_accuracy']:.3f} | {f['danger_found']}/{f['danger_total']} |" for f in cv]
     if conversations and conversations["failed"]:
         lines += ["", "Failed conversation tests: " + "; ".join(conversations["failed"])]

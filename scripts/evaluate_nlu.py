@@ -43,11 +43,16 @@ def read_examples(path: Path) -> List[Example]:
     return examples
 
 
-async def predict(model_path: Path, texts: List[str]) -> List[str]:
+async def parse(model_path: Path, texts: List[str]) -> List[Dict]:
+    """Rasa's full parse of each message (intent, confidence, intent ranking)."""
     from rasa.core.agent import Agent
 
     agent = Agent.load(str(model_path))
-    return [(await agent.parse_message(text))["intent"]["name"] for text in texts]
+    return [await agent.parse_message(text) for text in texts]
+
+
+async def predict(model_path: Path, texts: List[str]) -> List[str]:
+    return [parsed["intent"]["name"] for parsed in await parse(model_path, texts)]
 
 
 def per_intent_scores(pairs: List[Tuple[str, str]]) -> Scores:

@@ -79,3 +79,15 @@ def test_profile_summary_buckets_and_counts_the_event_loop_apart(tmp_path: Path)
 def test_conversation_scripts_are_six_turns_within_the_widget_limits():
     assert all(len(script) == 6 for script in SCRIPTS)
     assert all(0 < len(text) <= 1000 and not text.startswith("/") for script in SCRIPTS for text in script)
+
+
+def test_did_you_mean_offers_the_buttons_the_assistant_would():
+    from scripts.evaluate import did_you_mean
+
+    parsed = {"intent": {"name": "nlu_fallback"}, "intent_ranking": [
+        {"name": "nlu_fallback", "confidence": 0.25}, {"name": "greet", "confidence": 0.2},
+        {"name": "clares_law_apply", "confidence": 0.41}, {"name": "clares_law_after", "confidence": 0.40},
+        {"name": "sarahs_law", "confidence": 0.12}, {"name": "stalking", "confidence": 0.11},
+        {"name": "fgm", "confidence": 0.01}]}
+    assert did_you_mean(parsed) == ["clares_law_apply", "clares_law_after", "sarahs_law"]
+    assert did_you_mean({"intent": {"name": "greet"}}) == []
