@@ -58,11 +58,15 @@ class DangerMatcher:
         """Returns the matched danger wording; empty when there is none."""
         if self._is_whole_message_cry(doc):
             return [doc.text.strip()]
-        matches = list(self._phrase_matcher(doc)) + list(self._matcher(doc))
+        # A fixed phrase's own words are the danger ("not safe", "won't let me leave"), so
+        # only the words before it can negate it; a token pattern can have gaps, so a
+        # negation inside its match counts as well.
+        matches = [(match, False) for match in self._phrase_matcher(doc)]
+        matches += [(match, True) for match in self._matcher(doc)]
         found = []
-        for match_id, start, end in matches:
+        for (match_id, start, end), check_inside in matches:
             span = doc[start:end]
-            if self._is_negated_or_past(span):
+            if self._is_negated_or_past(span, check_inside):
                 continue
             if match_id in self._needs_now and not self._says_now(span):
                 continue
@@ -73,9 +77,9 @@ class DangerMatcher:
         words = " ".join(t.lower_ for t in doc if not t.is_punct and not t.is_space)
         return words in self._whole_messages
 
-    def _is_negated_or_past(self, span: Span) -> bool:
-        before_and_inside = span.doc[max(span.start - LOOK_BACK, 0) : span.end]
-        if any(token.lower_ in self._just_before for token in before_and_inside):
+    def _is_negated_or_past(self, span: Span, check_inside: bool = True) -> bool:
+        window = span.doc[max(span.start - LOOK_BACK, 0) : span.end if check_inside else span.start]
+        if any(token.lower_ in self._just_before for token in window):
             return True
         talks_of_past = self._sentence_has(span, self._past_markers)
         return talks_of_past and not self._says_now(span)
