@@ -25,6 +25,8 @@ NOT_QUESTIONS = {"greet", "goodbye", "thank", "affirm", "deny", "stop", "inform"
 FOLLOW_UP_CONFIDENCE = 0.6
 # When the assistant did not understand, its best guesses above this are offered as buttons.
 GUESS_CONFIDENCE = 0.1
+# How sure the classifier must be of `inform` when no question was asked (intent_to_answer).
+SURE_OF_AN_UNPROMPTED_ANSWER = 0.5
 MAX_GUESSES = 3
 
 
@@ -35,6 +37,17 @@ def send(dispatcher: CollectingDispatcher, replies: List[Reply]) -> None:
 
 def latest_intent(tracker: Tracker) -> Text:
     return (tracker.latest_message.get("intent") or {}).get("name") or FALLBACK_TOPIC
+
+
+def intent_to_answer(tracker: Tracker) -> Text:
+    """The latest intent, except that an unsure `inform` outside a form is treated as not
+    understood: with no question asked, a word the model half-recognises as a place or an
+    answer is more often a typo or keys pressed in a hurry than news to thank someone for."""
+    intent = latest_intent(tracker)
+    confidence = (tracker.latest_message.get("intent") or {}).get("confidence") or 0
+    if intent == "inform" and confidence < SURE_OF_AN_UNPROMPTED_ANSWER:
+        return FALLBACK_TOPIC
+    return intent
 
 
 def intro_if_not_shown(tracker: Tracker, content: Content) -> List[Reply]:
@@ -74,7 +87,7 @@ class ActionAnswerTopic(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[EventType]:
         content = content_store().current()
-        intent = latest_intent(tracker)
+        intent = intent_to_answer(tracker)
         topic = content.topic(intent) or content.topics[FALLBACK_TOPIC]
         intro = intro_if_not_shown(tracker, content)
         if intro and topic.id == "greet":

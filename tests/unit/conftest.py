@@ -30,10 +30,11 @@ def make_tracker(
     ranking: Optional[List[Dict[str, Any]]] = None,
     slots: Optional[Dict[str, Any]] = None,
     active_loop: Optional[str] = None,
+    confidence: float = 0.9,
 ) -> Tracker:
     latest = {
-        "intent": {"name": intent, "confidence": 0.9},
-        "intent_ranking": ranking or [{"name": intent, "confidence": 0.9}],
+        "intent": {"name": intent, "confidence": confidence},
+        "intent_ranking": ranking or [{"name": intent, "confidence": confidence}],
         "entities": [],
         "text": text,
     }

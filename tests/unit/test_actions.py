@@ -146,3 +146,17 @@ def test_when_not_understood_the_best_guesses_are_offered_as_buttons():
     assert payloads[:2] == ["/vrr_police", "/vrr_cps"]
     assert "/greet" not in payloads and "/sarahs_law" not in payloads
     assert "/menu" in payloads
+
+
+def test_an_unsure_inform_with_no_question_asked_gets_the_not_understood_reply(content):
+    ranking = [{"name": "inform", "confidence": 0.3}, {"name": "stalking", "confidence": 0.2},
+               {"name": "goodbye", "confidence": 0.1}]
+    texts, messages, _ = run_action(ActionAnswerTopic(), make_tracker("inform", text="qwerty", ranking=ranking,
+                                                                      confidence=0.3))
+    assert texts[0] == content.topics["nlu_fallback"].messages[0]
+    assert "/stalking" in [b["payload"] for b in messages[-1]["buttons"]]
+
+
+def test_a_sure_inform_with_no_question_asked_is_thanked(content):
+    texts, _, _ = run_action(ActionAnswerTopic(), make_tracker("inform", text="im in bulkington", confidence=0.9))
+    assert texts[0] == content.topics["inform"].messages[0]
