@@ -84,6 +84,7 @@ def test_flags_danger_now(matcher, nlp, text):
         "what is clare's law",
         "he used to hit me years ago",
         "i'm not in danger but i want advice",
+        "i’m not in danger, he isn’t here any more",
         "he was following me last week",
         "he keeps hurting me and i want to leave",
         "can i get checked after being raped",
