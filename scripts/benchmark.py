@@ -32,7 +32,6 @@ import argparse
 import asyncio
 import itertools
 import json
-import os
 import re
 import secrets
 import shutil

@@ -220,11 +220,9 @@ def cross_validate(folds: int, epochs: Optional[int]) -> List[Dict]:
 def did_you_mean(parsed: Dict) -> List[str]:
     """The topics the assistant would offer as "did you mean" buttons for this parse
     (bot/actions/topics.py: best_guesses)."""
-    from bot.actions.topics import GUESS_CONFIDENCE, MAX_GUESSES, NOT_QUESTIONS
+    from bot.actions.topics import likely_topics
 
-    ranking = parsed.get("intent_ranking") or []
-    return [r["name"] for r in ranking
-            if r["name"] not in NOT_QUESTIONS and (r.get("confidence") or 0) >= GUESS_CONFIDENCE][:MAX_GUESSES]
+    return likely_topics(parsed.get("intent_ranking") or [])
 
 
 def mean_sd(values: List[float]) -> Tuple[float, float]:

@@ -5,7 +5,7 @@ which topic to send and in what order.
 """
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Callable, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActiveLoop, EventType, SlotSet, UserUtteranceReverted
@@ -63,14 +63,19 @@ def leave_active_form(tracker: Tracker) -> List[EventType]:
     return []
 
 
-def best_guesses(tracker: Tracker, content: Content) -> List[Text]:
-    """Topics the classifier thought likely, for "did you mean" buttons."""
-    ranking = tracker.latest_message.get("intent_ranking") or []
+def likely_topics(ranking: List[Dict[Text, Any]], has_topic: Callable[[Text], Any] = lambda name: True) -> List[Text]:
+    """Intents from the classifier's ranking worth offering as "did you mean" buttons
+    (scripts/evaluate.py counts with the same rule)."""
     guesses = [
         r["name"] for r in ranking
-        if r.get("name") not in NOT_QUESTIONS and (r.get("confidence") or 0) >= GUESS_CONFIDENCE and content.topic(r["name"])
+        if r.get("name") not in NOT_QUESTIONS and (r.get("confidence") or 0) >= GUESS_CONFIDENCE and has_topic(r["name"])
     ]
     return guesses[:MAX_GUESSES]
+
+
+def best_guesses(tracker: Tracker, content: Content) -> List[Text]:
+    """Topics the classifier thought likely, for "did you mean" buttons."""
+    return likely_topics(tracker.latest_message.get("intent_ranking") or [], content.topic)
 
 
 def topic_events(topic: Topic) -> List[EventType]:
