@@ -54,7 +54,7 @@ def main() -> int:
         "--config", "bot/config.yml", "--domain", "bot/domain", "--data", "bot/data",
         "--out", str(MODELS), "--fixed-model-name", target.name.removesuffix(".tar.gz"),
     ]
-    print(f"Training {target.relative_to(ROOT)} (about three minutes)...")
+    print(f"Training {target.relative_to(ROOT)} (about a minute)...")
     completed = subprocess.run(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     if completed.returncode != 0 or not target.exists():
         print(completed.stderr[-4000:], file=sys.stderr)
