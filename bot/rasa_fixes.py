@@ -56,9 +56,11 @@ def validate_action_result(self: RemoteAction, result: Dict[Text, Any]) -> bool:
 _rasas_logistic_regression_process = LogisticRegressionClassifier.process
 
 
-def process_with_weights_laid_out(self: LogisticRegressionClassifier, messages: List[Message]) -> List[Message]:
+def process_with_weights_laid_out(self, messages: List[Message]) -> List[Message]:  # noqa: ANN001
     """LogisticRegressionClassifier.process, with the weights in the layout that
-    sparse-times-dense multiplication reads without copying (done once per model)."""
+    sparse-times-dense multiplication reads without copying (done once per model).
+    Its signature must match Rasa's exactly: Rasa checks it when it builds a model,
+    and an annotated `self` would read as an input the graph must supply."""
     weights = getattr(self.clf, "coef_", None)
     if weights is not None and not weights.flags["F_CONTIGUOUS"]:
         self.clf.coef_ = np.asfortranarray(weights)

@@ -113,3 +113,15 @@ def test_a_loaded_model_runs_the_fixed_classifier():
                    and "clares_law" in getattr(o.clf, "classes_", [])]
     assert parsed["intent"]["name"] == "clares_law"
     assert classifiers and all(c.clf.coef_.flags["F_CONTIGUOUS"] for c in classifiers)
+
+
+def test_the_fixed_classifier_method_has_rasas_signature():
+    """Rasa reads a component's `process` signature to wire its training graph;
+    any difference (an annotated `self`) makes training fail."""
+    import inspect
+    import typing
+
+    original = rasa_fixes._rasas_logistic_regression_process
+    fixed = rasa_fixes.process_with_weights_laid_out
+    assert inspect.signature(fixed) == inspect.signature(original)
+    assert typing.get_type_hints(fixed) == typing.get_type_hints(original)
