@@ -27,6 +27,7 @@ from sanic.exceptions import PayloadTooLarge
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.gc_tuning import freeze_what_is_loaded
 from bot.settings import WidgetSettings, load_widget_settings
 from bot.tracker_store import forget_conversation
 from connectors.widget_limits import RateLimiter, client_address
@@ -431,6 +432,11 @@ class WidgetInput(InputChannel):
                 return widget.route(uri, methods=methods, stream=stream)(handler)
 
             return register
+
+        # Rasa loads the model before the server starts; this runs once it has.
+        @widget.listener("after_server_start")
+        async def freeze_the_loaded_model(app: Sanic, loop: Any) -> None:
+            freeze_what_is_loaded()
 
         @route("/", ["GET"])
         async def health(request: Request) -> HTTPResponse:
