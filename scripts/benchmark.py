@@ -378,7 +378,7 @@ def py_spy() -> Optional[str]:
 # The first marker found in a sample's stack names its bucket.
 PROFILE_BUCKETS = [
     ("checking the action server's response against Rasa's schema (jsonschema.validate)", "_validate_action_result"),
-    ("NLU: parse_message (tokenizer, featurizers, DIET, fallback, danger-now)", "parse_message (rasa/core/processor.py"),
+    ("NLU: parse_message (tokenizer, featurizers, intent classifier, fallback, danger-now)", "parse_message (rasa/core/processor.py"),
     ("NLU (action server side)", "bot/nlu/"),
     ("dialogue policies: predicting the next action", "_predict_next_with_tracker"),
     ("tracker store: fetching and saving the conversation", "tracker_store.py"),
