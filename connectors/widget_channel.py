@@ -433,7 +433,8 @@ class WidgetInput(InputChannel):
 
             return register
 
-        # Rasa loads the model before the server starts; this runs once it has.
+        # Rasa loads the model before the server starts; this runs once it has
+        # (for the whole server, REST channel included: bot/gc_tuning.py says why).
         @widget.listener("after_server_start")
         async def freeze_the_loaded_model(app: Sanic, loop: Any) -> None:
             freeze_what_is_loaded()
