@@ -48,7 +48,11 @@ def main() -> int:
     if target.exists():
         print(f"Model up to date: {target.relative_to(ROOT)}")
         return 0
-    env = {**os.environ, "TF_DETERMINISTIC_OPS": "1", "PYTHONHASHSEED": "0", "RASA_TELEMETRY_ENABLED": "false"}
+    # No training cache: training takes under a minute without it, and Rasa 3.6's cache
+    # can hand a component another node's saved files after the pipeline's order changes
+    # (removing a component before the classifier gave a model that would not load).
+    env = {**os.environ, "TF_DETERMINISTIC_OPS": "1", "PYTHONHASHSEED": "0", "RASA_TELEMETRY_ENABLED": "false",
+           "RASA_MAX_CACHE_SIZE": "0"}
     command = [
         sys.executable, "-m", "rasa", "train",
         "--config", "bot/config.yml", "--domain", "bot/domain", "--data", "bot/data",
