@@ -16,6 +16,8 @@ import time
 from pathlib import Path
 from typing import Dict, Iterable, List
 
+from scripts.train import TRAINING_ENV
+
 ROOT = Path(__file__).resolve().parent.parent
 # Stock models, temporary assistants, fold data, profiles: ignored by git (.gitignore).
 WORK = ROOT / "benchmarks-work"
@@ -46,18 +48,14 @@ in the same run on the same machine, are the steadier figures.
 
 
 def rasa_env(**extra: str) -> Dict[str, str]:
-    """The environment scripts/train.py trains in (seeded, deterministic, no telemetry), without the cache."""
+    """The environment scripts/train.py trains in (seeded, deterministic, no telemetry,
+    no cache), with Rasa's and TensorFlow's chatter turned down."""
     return {
         **os.environ,
-        "TF_DETERMINISTIC_OPS": "1",
-        "PYTHONHASHSEED": "0",
-        "RASA_TELEMETRY_ENABLED": "false",
+        **TRAINING_ENV,
         "TF_CPP_MIN_LOG_LEVEL": "3",
         "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
         "PYTHONWARNINGS": "ignore",
-        # No training cache: a timed training must do all its work, and the project's
-        # .rasa/cache stays as scripts/train.py left it.
-        "RASA_MAX_CACHE_SIZE": "0",
         **extra,
     }
 

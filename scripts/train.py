@@ -25,6 +25,16 @@ TRAINED_FROM = [
 ]
 # Versions of what trains the model; test-only pins in constraints.txt don't matter.
 TRAINED_BY = ("rasa", "spacy", "tensorflow")
+# Seeded, deterministic, no telemetry, and no training cache: training takes under a
+# minute without it, and Rasa 3.6's cache can hand a component another node's saved
+# files after the pipeline's order changes (removing a component before the
+# classifier gave a model that would not load). scripts/benchlib.py trains in this too.
+TRAINING_ENV = {
+    "TF_DETERMINISTIC_OPS": "1",
+    "PYTHONHASHSEED": "0",
+    "RASA_TELEMETRY_ENABLED": "false",
+    "RASA_MAX_CACHE_SIZE": "0",
+}
 
 
 def fingerprint() -> str:
@@ -48,11 +58,7 @@ def main() -> int:
     if target.exists():
         print(f"Model up to date: {target.relative_to(ROOT)}")
         return 0
-    # No training cache: training takes under a minute without it, and Rasa 3.6's cache
-    # can hand a component another node's saved files after the pipeline's order changes
-    # (removing a component before the classifier gave a model that would not load).
-    env = {**os.environ, "TF_DETERMINISTIC_OPS": "1", "PYTHONHASHSEED": "0", "RASA_TELEMETRY_ENABLED": "false",
-           "RASA_MAX_CACHE_SIZE": "0"}
+    env = {**os.environ, **TRAINING_ENV}
     command = [
         sys.executable, "-m", "rasa", "train",
         "--config", "bot/config.yml", "--domain", "bot/domain", "--data", "bot/data",
