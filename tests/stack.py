@@ -17,6 +17,7 @@ import re
 import secrets
 import shutil
 import socket
+import sqlite3
 import subprocess
 import time
 from dataclasses import dataclass
@@ -27,6 +28,7 @@ import requests
 import yaml
 
 from bot.settings import PROJECT_ROOT
+from connectors.handoff.outbox import outbox_table
 from scripts.train import model_path
 
 PYTHON = str(PROJECT_ROOT / ".venv" / "bin" / "python")
@@ -85,6 +87,12 @@ class Stack:
     api_token: str  # for Rasa's HTTP API (enabled in tests only)
     force_port: int  # where demo_sites serves the force's page, allowed in the test partner list
     partner_port: int  # where demo_sites serves the partner's page, allowed too
+    outbox: Path  # the handoff outbox's SQLite file
+
+    def outbox_size(self) -> int:
+        """How many handoffs the outbox has ever accepted (delivered ones included)."""
+        with contextlib.closing(sqlite3.connect(self.outbox)) as db:
+            return db.execute(f"SELECT count(*) FROM {outbox_table.name}").fetchone()[0]
 
     @property
     def url(self) -> str:
@@ -182,6 +190,7 @@ def running_stack(folder: Path, extra_env: Optional[Dict[str, str]] = None) -> I
                 api_token=api_token,
                 force_port=force_port,
                 partner_port=partner_port,
+                outbox=data / "outbox.db",
             )
         finally:
             stop(processes)

@@ -45,6 +45,7 @@ SPECIAL_TOPICS = (
     "handoff_ask_phone", "handoff_invalid_phone", "handoff_ask_email", "handoff_invalid_email",
     "handoff_ask_safe_times", "handoff_ask_voicemail", "handoff_ask_others", "handoff_ask_if_someone_else",
     "handoff_ask_area", "handoff_outside", "handoff_ask_needs", "handoff_ask_confirm", "handoff_consent",
+    "handoff_consent_again", "handoff_consent_offer_cancel", "handoff_not_sent_changed",
     "handoff_destination_general", "handoff_destination_psd", "handoff_ask_change", "handoff_sent",
     "handoff_sent_self_contact", "handoff_declined", "handoff_cancelled", "handoff_failed",
 )

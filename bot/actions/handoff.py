@@ -7,7 +7,9 @@ it until it is delivered. Answers are wiped from the conversation afterwards.
 """
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Text
+import hashlib
+import json
+from typing import Any, Dict, List, Mapping, Optional, Text
 
 from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import EventType, SlotSet
@@ -16,6 +18,7 @@ from rasa_sdk.types import DomainDict
 
 from bot.actions.content_model import OUTSIDE, Choice, Content, HandoffOptions
 from bot.actions.content_store import content_store
+from bot.actions.consent import YES, carries_other_answers, consent_answer
 from bot.actions.contact_details import (
     is_skip,
     normalise_email,
@@ -32,7 +35,7 @@ from connectors.handoff import HandoffError, accept_handoff, utc_now_iso
 HANDOFF_SLOTS = (
     "handoff_go_ahead", "handoff_topic", "handoff_name", "contact_method", "contact_phone", "contact_email",
     "safe_times", "voicemail_ok", "others_may_answer", "if_someone_else_answers", "handoff_area",
-    "access_needs", "handoff_confirm", "handoff_change",
+    "access_needs", "handoff_confirm", "handoff_change", "handoff_read_back", "handoff_unclear_answers",
 )
 # Shown when someone chose to skip; sent to the force as "not given".
 SKIPPED = "skipped"
@@ -175,16 +178,17 @@ class ValidateHandoffForm(FormValidationAction):
         return {"access_needs": "none" if none else text.strip()[:MAX_FREE_TEXT]}
 
     def validate_handoff_confirm(self, value: Any, dispatcher, tracker, domain) -> Dict[Text, Any]:
-        text = str(value).strip().lower()
-        if text in ("yes", "change", "restart"):
-            return {"handoff_confirm": text}
-        if "change" in text or "wrong" in text:
-            return {"handoff_confirm": "change"}
-        if "start again" in text or "restart" in text:
-            return {"handoff_confirm": "restart"}
-        if yes_or_no(text, unsure_means="") == "yes" or "send" in text:
-            return {"handoff_confirm": "yes"}
-        return {"handoff_confirm": None}  # ask again; "cancel" is handled as stop
+        """Only the "Yes, send it" button or a plain typed yes is consent (bot/actions/consent.py).
+        Anything else is asked again; "cancel" and danger now have their own rules."""
+        message = tracker.latest_message or {}
+        if carries_other_answers(message):
+            # Only the question asked can be answered; read everything back again.
+            return {"handoff_confirm": None, "handoff_read_back": None, "handoff_unclear_answers": None}
+        answer = consent_answer(message)
+        if answer is not None:
+            return {"handoff_confirm": answer, "handoff_unclear_answers": None}
+        unclear = int(tracker.get_slot("handoff_unclear_answers") or 0) + 1
+        return {"handoff_confirm": None, "handoff_unclear_answers": unclear}
 
     def validate_handoff_change(self, value: Any, dispatcher, tracker, domain) -> Dict[Text, Any]:
         labels = self._options().summary_labels
@@ -193,16 +197,33 @@ class ValidateHandoffForm(FormValidationAction):
         if field is None:
             return {"handoff_change": None}
         cleared = {slot: None for slot in (field,) + DEPENDS_ON.get(field, ())}
-        return {**cleared, "handoff_confirm": None, "handoff_change": None}
+        return {**cleared, "handoff_confirm": None, "handoff_change": None, "handoff_unclear_answers": None}
 
     async def run(self, dispatcher, tracker, domain) -> List[EventType]:
         events = await super().run(dispatcher, tracker, domain)
-        if any(e.get("name") == "handoff_confirm" and e.get("value") == "restart" for e in events):
+        confirm = _value_set(events, "handoff_confirm")
+        if confirm == "restart":
             # Start again: forget every answer, keep the go-ahead.
             return [SlotSet(slot, None) for slot in HANDOFF_SLOTS if slot != "handoff_go_ahead"] + [
                 SlotSet("requested_slot", "handoff_topic")
             ]
+        if confirm == YES and not _matches_read_back(tracker, events):
+            # Something differs from what the person saw: no send; read everything back again.
+            return events + [SlotSet("handoff_confirm", None), SlotSet("handoff_read_back", None)]
         return events
+
+
+def _value_set(events: List[EventType], slot: Text) -> Any:
+    """The last value `events` give `slot`, or None."""
+    values = [e.get("value") for e in events if e.get("event") == "slot" and e.get("name") == slot]
+    return values[-1] if values else None
+
+
+def _matches_read_back(tracker: Tracker, events: List[EventType]) -> bool:
+    """Whether the answers, with `events` applied, are exactly the ones last read back."""
+    slots = dict(tracker.current_slot_values())
+    slots.update({e["name"]: e.get("value") for e in events if e.get("event") == "slot"})
+    return tracker.get_slot("handoff_read_back") == answers_digest(answers_from(slots, content_store().current()))
 
 
 def _say(dispatcher: CollectingDispatcher, topic_id: Text, **fill: Text) -> None:
@@ -306,7 +327,24 @@ class AskNeeds(AskQuestion, Action):
 
 
 class AskConfirm(AskQuestion, Action):
+    """Reads every answer back, then asks for consent, and remembers a digest of what it
+    read back: only those answers can be sent. After an answer that is not a clear yes
+    it asks again briefly; after a second, it offers to cancel."""
+
     slot, topic_id = "handoff_confirm", "handoff_consent"
+
+    async def run(self, dispatcher, tracker, domain) -> List[EventType]:
+        content = content_store().current()
+        digest = answers_digest(answers_from(tracker.current_slot_values(), content))
+        unclear = int(tracker.get_slot("handoff_unclear_answers") or 0)
+        if unclear and tracker.get_slot("handoff_read_back") == digest:
+            topic_id = "handoff_consent_offer_cancel" if unclear >= 2 else "handoff_consent_again"
+            replies = render_topic(content, content.topics[topic_id], uk_now(), with_buttons=False)
+            replies[-1].buttons = self.buttons(content, tracker, offer_cancel_first=unclear >= 2)
+            send(dispatcher, replies)
+            return []
+        await super().run(dispatcher, tracker, domain)
+        return [SlotSet("handoff_read_back", digest), SlotSet("handoff_unclear_answers", None)]
 
     def before(self, content, tracker):
         destination = "handoff_destination_psd" if tracker.get_slot("handoff_topic") == "police_abuse" else "handoff_destination_general"
@@ -316,13 +354,13 @@ class AskConfirm(AskQuestion, Action):
             + render_topic(content, content.topics[destination], uk_now(), with_buttons=False)
         )
 
-    def buttons(self, content, tracker):
-        return [
-            {"title": "Yes, send it", "payload": '/inform{"handoff_confirm":"yes"}'},
-            {"title": "Change an answer", "payload": '/inform{"handoff_confirm":"change"}'},
-            {"title": "Start again", "payload": '/inform{"handoff_confirm":"restart"}'},
-            {"title": "Cancel", "payload": "/stop"},
-        ]
+    def buttons(self, content, tracker, offer_cancel_first: bool = False):
+        send_it = {"title": "Yes, send it", "payload": '/inform{"handoff_confirm":"yes"}'}
+        change = {"title": "Change an answer", "payload": '/inform{"handoff_confirm":"change"}'}
+        restart = {"title": "Start again", "payload": '/inform{"handoff_confirm":"restart"}'}
+        if offer_cancel_first:
+            return [{"title": "Cancel, send nothing", "payload": "/stop"}, send_it, change]
+        return [send_it, change, restart, {"title": "Cancel", "payload": "/stop"}]
 
 
 class AskChange(AskQuestion, Action):
@@ -371,39 +409,53 @@ def _partner_id(tracker: Tracker, channel: Text) -> Optional[Text]:
     return partner_id if isinstance(partner_id, str) else None
 
 
-def build_payload(tracker: Tracker, content: Content) -> Dict[Text, Any]:
-    """The handoff request, in the shape docs/handoff-contract.md sets out."""
-    topic = tracker.get_slot("handoff_topic") or "other"
-    needs = _given(tracker.get_slot("access_needs"))
-    method = tracker.get_slot("contact_method")
+def answers_from(slots: Mapping[Text, Any], content: Content) -> Dict[Text, Any]:
+    """What the person asked for: the part of the handoff request their answers decide,
+    in the shape docs/handoff-contract.md sets out."""
+    topic = slots.get("handoff_topic") or "other"
+    needs = _given(slots.get("access_needs"))
+    method = slots.get("contact_method")
     yes_no = {"yes": True, "no": False}
-    channel = tracker.get_latest_input_channel() or "unknown"
     return {
         "destination": "professional_standards" if topic == "police_abuse" else "general",
-        "source": {"channel": channel, "partner_id": _partner_id(tracker, channel)},
         "topic": topic,
-        "name": _given(tracker.get_slot("handoff_name")),
+        "name": _given(slots.get("handoff_name")),
         "contact": {
             "method": method,
-            "phone": tracker.get_slot("contact_phone") if method in NEEDS_A_NUMBER else None,
-            "email": tracker.get_slot("contact_email") if method == "email" else None,
-            "safe_times": _given(tracker.get_slot("safe_times")),
-            "voicemail_ok": yes_no.get(tracker.get_slot("voicemail_ok")),
+            "phone": slots.get("contact_phone") if method in NEEDS_A_NUMBER else None,
+            "email": slots.get("contact_email") if method == "email" else None,
+            "safe_times": _given(slots.get("safe_times")),
+            "voicemail_ok": yes_no.get(slots.get("voicemail_ok")),
             "text_ok": True if method == "text" else None,
-            "others_may_answer": yes_no.get(tracker.get_slot("others_may_answer")),
-            "if_someone_else_answers": _given(tracker.get_slot("if_someone_else_answers")),
+            "others_may_answer": yes_no.get(slots.get("others_may_answer")),
+            "if_someone_else_answers": _given(slots.get("if_someone_else_answers")),
         },
-        "area": tracker.get_slot("handoff_area"),
+        "area": slots.get("handoff_area"),
         "needs": {
             "interpreter": needs[:60] if needs and _asks_for_interpreter(needs) else None,
             "accessibility": needs if needs and not _asks_for_interpreter(needs) else None,
         },
+    }
+
+
+def answers_digest(answers: Dict[Text, Any]) -> Text:
+    """A fingerprint of the answers: equal only when every answer is the same."""
+    return hashlib.sha256(json.dumps(answers, sort_keys=True).encode("utf-8")).hexdigest()
+
+
+def build_payload(tracker: Tracker, content: Content) -> Dict[Text, Any]:
+    """The whole handoff request: the answers, where it came from, and the consent."""
+    channel = tracker.get_latest_input_channel() or "unknown"
+    return {
+        **answers_from(tracker.current_slot_values(), content),
+        "source": {"channel": channel, "partner_id": _partner_id(tracker, channel)},
         "consent": {"given_at": utc_now_iso(), "wording_version": content.handoff.consent_version},
     }
 
 
 class ActionFinishHandoff(Action):
-    """Sends the request only after a "yes"; always wipes the answers from the conversation."""
+    """Sends the request only after a "yes" to exactly what was read back; always wipes
+    the answers from the conversation."""
 
     def name(self) -> Text:
         return "action_finish_handoff"
@@ -428,6 +480,10 @@ class ActionFinishHandoff(Action):
 
     @staticmethod
     def _submit(tracker: Tracker, content: Content) -> list:
+        answers = answers_from(tracker.current_slot_values(), content)
+        if answers_digest(answers) != tracker.get_slot("handoff_read_back"):
+            # The form checks this too; this is the last line before the force.
+            return ["handoff_not_sent_changed"]
         try:
             reference = accept_handoff(build_payload(tracker, content))
         except HandoffError:
