@@ -223,7 +223,7 @@ def _matches_read_back(tracker: Tracker, events: List[EventType]) -> bool:
     """Whether the answers, with `events` applied, are exactly the ones last read back."""
     slots = dict(tracker.current_slot_values())
     slots.update({e["name"]: e.get("value") for e in events if e.get("event") == "slot"})
-    return tracker.get_slot("handoff_read_back") == answers_digest(answers_from(slots, content_store().current()))
+    return tracker.get_slot("handoff_read_back") == answers_digest(answers_from(slots))
 
 
 def _say(dispatcher: CollectingDispatcher, topic_id: Text, **fill: Text) -> None:
@@ -335,7 +335,7 @@ class AskConfirm(AskQuestion, Action):
 
     async def run(self, dispatcher, tracker, domain) -> List[EventType]:
         content = content_store().current()
-        digest = answers_digest(answers_from(tracker.current_slot_values(), content))
+        digest = answers_digest(answers_from(tracker.current_slot_values()))
         unclear = int(tracker.get_slot("handoff_unclear_answers") or 0)
         if unclear and tracker.get_slot("handoff_read_back") == digest:
             topic_id = "handoff_consent_offer_cancel" if unclear >= 2 else "handoff_consent_again"
@@ -409,7 +409,7 @@ def _partner_id(tracker: Tracker, channel: Text) -> Optional[Text]:
     return partner_id if isinstance(partner_id, str) else None
 
 
-def answers_from(slots: Mapping[Text, Any], content: Content) -> Dict[Text, Any]:
+def answers_from(slots: Mapping[Text, Any]) -> Dict[Text, Any]:
     """What the person asked for: the part of the handoff request their answers decide,
     in the shape docs/handoff-contract.md sets out."""
     topic = slots.get("handoff_topic") or "other"
@@ -447,7 +447,7 @@ def build_payload(tracker: Tracker, content: Content) -> Dict[Text, Any]:
     """The whole handoff request: the answers, where it came from, and the consent."""
     channel = tracker.get_latest_input_channel() or "unknown"
     return {
-        **answers_from(tracker.current_slot_values(), content),
+        **answers_from(tracker.current_slot_values()),
         "source": {"channel": channel, "partner_id": _partner_id(tracker, channel)},
         "consent": {"given_at": utc_now_iso(), "wording_version": content.handoff.consent_version},
     }
@@ -480,7 +480,7 @@ class ActionFinishHandoff(Action):
 
     @staticmethod
     def _submit(tracker: Tracker, content: Content) -> list:
-        answers = answers_from(tracker.current_slot_values(), content)
+        answers = answers_from(tracker.current_slot_values())
         if answers_digest(answers) != tracker.get_slot("handoff_read_back"):
             # The form checks this too; this is the last line before the force.
             return ["handoff_not_sent_changed"]

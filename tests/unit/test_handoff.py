@@ -37,10 +37,8 @@ CALLER = {
 
 def tracker_with(**slots):
     """A handoff with every answer given and read back (unless `slots` says otherwise)."""
-    from bot.actions.content_store import content_store
-
     answers = {**CALLER, **slots}
-    answers.setdefault("handoff_read_back", answers_digest(answers_from(answers, content_store().current())))
+    answers.setdefault("handoff_read_back", answers_digest(answers_from(answers)))
     return make_tracker("inform", slots=answers, active_loop="handoff_form")
 
 
