@@ -2,15 +2,15 @@
 
     nice -n 19 .venv/bin/python scripts/evaluate.py [--cross-validation] [--conversation-tests]
 
-1. The held-out set (tests/nlu/, never trained on), for two models:
+1. The independent test set (tests/nlu/independent/, never trained on), for two models:
    - the project's model (scripts/train.py; trained first if it is missing);
    - a "stock" model: the NLU training data (bot/data/nlu) trained with the exact
      config that `rasa init` writes (Rasa's default pipeline, which has no danger-now
      component). Trained once and cached in benchmarks-work/stock-nlu/, keyed by a
      hash of the config, the data, the domain and the Rasa version.
    Prints per-intent precision, recall and F1 side by side, macro-F1, accuracy,
-   danger-now recall and its false-alarm rate on everything else (the held-out
-   examples of other intents and tests/nlu/not_danger.yml), and every misclassified
+   danger-now recall and its false-alarm rate on everything else (the test set's
+   messages of other intents, hard not-danger ones included), and every misclassified
    message; draws each confusion matrix (docs/benchmarks/confusion-project.png and
    confusion-stock.png).
 2. --cross-validation: 5-fold cross-validation (stratified, seeded) of the project's
@@ -154,7 +154,7 @@ def plot_confusion(result: HeldOutResult, title: str, path: Path) -> None:
     ax.set_yticklabels(expected, fontsize=6)
     ax.set_xlabel("predicted intent")
     ax.set_ylabel("expected intent")
-    ax.set_title(f"{title}: held-out set, {len(result.pairs)} messages, macro-F1 {result.macro_f1:.3f} "
+    ax.set_title(f"{title}: independent test set, {len(result.pairs)} messages, macro-F1 {result.macro_f1:.3f} "
                  "(counts; mistakes in red)", fontsize=10)
     fig.tight_layout()
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -268,7 +268,7 @@ def training_texts() -> set:
 
 
 def unseen(result: HeldOutResult, seen: set) -> HeldOutResult:
-    """The held-out messages that do not appear word for word in the training data."""
+    """The test messages that do not appear word for word in the training data."""
     keep = [i for i, (_, text) in enumerate(result.holdout) if text.lower().strip() not in seen]
     return HeldOutResult([result.holdout[i] for i in keep], [result.holdout_predictions[i] for i in keep],
                          result.not_danger, result.not_danger_predictions)
@@ -310,27 +310,26 @@ def side_by_side(project: Scores, stock: Scores) -> List[str]:
 
 
 def print_results(project: HeldOutResult, stock: HeldOutResult, unseen_pair) -> None:
-    print("\nPer intent on the held-out set (> project better, < stock better):")
+    print("\nPer intent on the independent test set (> project better, < stock better):")
     print("\n".join(side_by_side(project.scores, stock.scores)))
     for name, result in (("project", project), ("stock", stock)):
         print(f"\nMisclassified by the {name} model (expected -> predicted: text):")
         for want, got, text in result.misclassified:
             print(f"  {want} -> {got}: {text}")
-    print(f"\n{'held-out set':44} {'project':>16} {'stock':>16}")
+    print(f"\n{'independent test set':44} {'project':>16} {'stock':>16}")
     for label, a, b in summary_rows(project, stock, unseen_pair):
         print(f"{label:44} {a:>16} {b:>16}")
 
 
 def markdown(info, command, project, stock, unseen_pair, stock_seconds, cv, conversations, figures_rel) -> str:
     lines = ["## NLU quality (scripts/evaluate.py)", "", *machine_lines(info), f"- Command: `{command}`", ""]
-    lines += [f"Held-out set: {len(project.holdout)} messages over {len(project.scores)} intents "
-              f"(`tests/nlu/holdout.yml`), plus {len(project.not_danger)} messages about violence that is not "
-              "happening now (`tests/nlu/not_danger.yml`), used only to count danger-now false alarms. "
+    lines += [f"Independent test set: {len(project.holdout)} messages over {len(project.scores)} intents "
+              "(`tests/nlu/independent/`, written without sight of the training data; see its README). "
               "\"Stock\" is Rasa's default pipeline, the exact `config.yml` that `rasa init` writes, trained on "
               f"the same `bot/data/nlu` (training took {stock_seconds:.0f} s); it has no danger-now component. "
-              f"{len(project.holdout) - len(unseen_pair[0].holdout)} of the held-out messages also appear word for "
-              "word in `bot/data/nlu` (mostly short ones: \"yes\", \"hi there\"); the last rows leave them out.",
-              "", "| held-out set | project | stock | target |", "|---|---|---|---|"]
+              f"{len(project.holdout) - len(unseen_pair[0].holdout)} of the test messages appear word for "
+              "word in `bot/data/nlu` (scripts/check_test_set.py keeps this at 0).",
+              "", "| independent test set | project | stock | target |", "|---|---|---|---|"]
     targets = {"macro-F1": "≥ 0.95", "danger-now recall": "100%"}
     for label, a, b in summary_rows(project, stock, unseen_pair):
         lines.append(f"| {label} | {a} | {b} | {targets.get(label, '')} |")
@@ -404,7 +403,7 @@ def main() -> int:
 
     model = project_model()
     stock_path, stock_seconds = stock_model(args.epochs)
-    print(f"Evaluating {model.relative_to(ROOT)} and {stock_path.relative_to(ROOT)} on the held-out set...", flush=True)
+    print(f"Evaluating {model.relative_to(ROOT)} and {stock_path.relative_to(ROOT)} on the independent test set...", flush=True)
     project, stock = evaluate(model), evaluate(stock_path)
     plot_confusion(project, "Project pipeline (bot/config.yml)", figures / "confusion-project.png")
     plot_confusion(stock, "Stock pipeline (rasa init config.yml)", figures / "confusion-stock.png")

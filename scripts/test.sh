@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Sets up (only what changed) and runs every test:
 #   1. rasa data validate, with no warnings allowed
-#   2. the held-out NLU test set: per-intent results; fails if any danger-now message is missed
+#   2. the independent NLU test set (tests/nlu/independent/): fails if any of its messages is
+#      (nearly) a training example, or if any danger-now message is missed; prints the rest
 #   3. conversation tests (tests/test_*.yml), end to end: NLU and dialogue
 #   4. pytest: actions, content checks, the danger-now component, the tracker store, the
 #      running stack over HTTP, and the widget in Chromium (tests/browser/, Playwright and axe-core)
@@ -43,7 +44,8 @@ run_step() {
 }
 
 run_step "Rasa data validation" validate_data
-run_step "Held-out NLU evaluation" .venv/bin/python scripts/evaluate_nlu.py --model "$MODEL"
+run_step "Test set kept apart from training data" .venv/bin/python scripts/check_test_set.py
+run_step "Independent NLU test set" .venv/bin/python scripts/evaluate_nlu.py --model "$MODEL"
 run_step "Conversation tests" conversation_tests
 run_step "Unit and integration tests (pytest)" .venv/bin/python -m pytest -q -p no:cacheprovider
 

@@ -10,6 +10,7 @@ intent ranking, so the assistant can still answer the question that came with it
 """
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Text, Type
 
@@ -52,7 +53,7 @@ class DangerMatcher:
 
     @classmethod
     def from_file(cls, nlp: Language, path: Path = PHRASES_FILE) -> "DangerMatcher":
-        return cls(nlp, yaml.safe_load(path.read_text(encoding="utf-8")))
+        return cls(nlp, read_phrases(path))
 
     def find(self, doc: Doc) -> List[Text]:
         """Returns the matched danger wording; empty when there is none."""
@@ -131,12 +132,24 @@ class DangerNowFlagger(GraphComponent, IntentClassifier):
             text = message.get(TEXT) or ""
             doc = message.get(SPACY_DOCS[TEXT]) or model.model(text.lower())
             if self._matcher.find(doc):
-                self._flag(message)
+                flag_danger(message)
         return messages
 
-    @staticmethod
-    def _flag(message: Message) -> None:
-        ranking = [r for r in (message.get(INTENT_RANKING_KEY) or []) if r.get("name") != DANGER_INTENT]
-        danger = {"name": DANGER_INTENT, "confidence": 1.0}
-        message.set(INTENT, danger, add_to_output=True)
-        message.set(INTENT_RANKING_KEY, [danger] + ranking, add_to_output=True)
+
+def flag_danger(message: Message) -> None:
+    """Makes danger_now the message's intent, keeping the classifier's other guesses."""
+    ranking = [r for r in (message.get(INTENT_RANKING_KEY) or []) if r.get("name") != DANGER_INTENT]
+    danger = {"name": DANGER_INTENT, "confidence": 1.0}
+    message.set(INTENT, danger, add_to_output=True)
+    message.set(INTENT_RANKING_KEY, [danger] + ranking, add_to_output=True)
+
+
+def talks_only_of_the_past(text: Text, phrases: Dict[Text, Any]) -> bool:
+    """"He hit me last year": a past marker and no word of now ("still", "tonight")."""
+    words = " " + " ".join(re.sub(r"[^a-z0-9' ]", " ", text.lower().replace("’", "'")).split()) + " "
+    says = lambda markers: any(f" {marker.lower()} " in words for marker in markers)  # noqa: E731
+    return says(phrases["past_markers"]) and not says(phrases["now_markers"])
+
+
+def read_phrases(path: Path = PHRASES_FILE) -> Dict[Text, Any]:
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
