@@ -141,19 +141,8 @@ def test_no_typed_refusal_doubt_or_delay_sends_anything(stack, content, channel,
     assert not sent, f"sent after a typed answer that is not consent: {sent}"
 
 
-# Danger wording in this list that the danger-now component and the classifier miss on
-# any turn, not only here: danger recall on unseen wording is issue 11. Strict, so the
-# test fails as soon as one of them is recognised and this list must shrink.
-KNOWN_DANGER_MISSES = {"he's back help", "he just walked in", "i can hear him on the stairs"}
-DANGER = [
-    pytest.param(text, marks=pytest.mark.xfail(strict=True, reason="danger recall: issue 11"))
-    if text in KNOWN_DANGER_MISSES else text
-    for text in ANSWERS["not_consent"]["danger_now"]
-]
-
-
 @pytest.mark.parametrize("channel", CHANNELS)
-@pytest.mark.parametrize("answer", DANGER)
+@pytest.mark.parametrize("answer", ANSWERS["not_consent"]["danger_now"])
 def test_danger_now_at_the_consent_question_gets_999_first_and_sends_nothing(stack, content, channel, answer,
                                                                              refused_names):
     chat = Chat(stack, channel)
