@@ -55,6 +55,8 @@ class Service:
     free: bool = False
     always_open: bool = False
     opening_times: Tuple[OpeningTimes, ...] = ()
+    # Other names people use for it ("refuge", "samaritans"), so "<name> number" finds it.
+    also_called: Tuple[Text, ...] = ()
 
     @property
     def has_hours(self) -> bool:
@@ -162,6 +164,18 @@ class Content:
 
     def services_for(self, topic: Topic) -> List[Service]:
         return [self.services[s] for s in topic.services if s in self.services]
+
+    def services_named_in(self, text: Text, most: int = 3) -> List[Service]:
+        """The services whose name, or another name they go by (`also_called`), is in the
+        text ("refuge number"): the most specific name first, at most `most`."""
+        words = _normalise(text)
+        found = []
+        for service in self.services.values():
+            named = [len(name) for name in (service.name, *service.also_called) if _contains(words, name)]
+            if named:
+                found.append((max(named), service))
+        found.sort(key=lambda pair: -pair[0])
+        return [service for _, service in found[:most]]
 
 
 def _normalise(text: Text) -> Text:

@@ -54,7 +54,7 @@ HANDOFF_TOPICS = {"domestic_abuse", "sexual_violence", "stalking_harassment", "h
 HANDOFF_METHODS = {"call", "text", "email", "they_will_contact"}
 SERVICE_FIELDS = {
     "id", "name", "run_by", "summary", "phone", "textphone", "text", "url", "hours", "free",
-    "areas", "serves", "needs", "source", "verified", "reviewed", "notes_for_staff",
+    "areas", "serves", "needs", "source", "verified", "reviewed", "notes_for_staff", "also_called",
 }
 SERVICE_REQUIRED = ("id", "name", "summary", "areas", "serves", "needs", "source", "verified", "reviewed")
 TOPIC_FIELDS = {"id", "label", "messages", "services", "buttons", "need", "source", "verified", "reviewed", "notes_for_staff"}
@@ -181,7 +181,7 @@ def _add_service(entry: Dict, districts: Set[Text], result: CheckResult, today: 
         source=str(entry["source"]), verified=bool(entry["verified"]), reviewed=entry["reviewed"],
         run_by=entry.get("run_by"), phone=_optional(entry.get("phone")), textphone=_optional(entry.get("textphone")),
         text=_optional(entry.get("text")), url=_optional(entry.get("url")), free=bool(entry.get("free", False)),
-        always_open=always_open, opening_times=opening_times,
+        always_open=always_open, opening_times=opening_times, also_called=_text_list(entry.get("also_called")),
     )
 
 

@@ -44,6 +44,13 @@ def render_topic(
     return replies
 
 
+def render_services(content: Content, services: Sequence[Service], button_ids: Sequence[Text], now: datetime) -> List[Reply]:
+    """A card for each service, with the buttons on the last one."""
+    replies = [Reply(render_service(service, content, now)) for service in services]
+    replies[-1].buttons = topic_buttons(content, button_ids)
+    return replies
+
+
 def render_service(service: Service, content: Content, now: datetime) -> Text:
     run_by_not_in_name = service.run_by and service.run_by not in service.name
     name = f"{service.name} ({service.run_by})" if run_by_not_in_name else service.name

@@ -14,10 +14,11 @@ from rasa_sdk.executor import CollectingDispatcher
 from bot.actions.content_model import Content, Topic
 from bot.actions.content_store import content_store
 from bot.actions.opening_hours import uk_now
-from bot.actions.rendering import Reply, render_topic
+from bot.actions.rendering import Reply, render_services, render_topic
 
 DANGER_TOPIC = "danger_now"
 FALLBACK_TOPIC = "nlu_fallback"
+SERVICE_TOPIC = "service_contact"
 INTRO_TOPIC = "intro"
 # Intents that are not questions, so never worth answering after an emergency message.
 NOT_QUESTIONS = {"greet", "goodbye", "thank", "affirm", "deny", "stop", "inform", "nlu_fallback", "danger_now", "out_of_scope"}
@@ -97,6 +98,11 @@ class ActionAnswerTopic(Action):
         intro = intro_if_not_shown(tracker, content)
         if intro and topic.id == "greet":
             topic = content.topics["menu"]  # the notice already says hello
+        named = content.services_named_in(tracker.latest_message.get("text") or "") if topic.id == FALLBACK_TOPIC else []
+        if named:
+            # Not understood, but a service was named ("refuge no."): its details beat "sorry".
+            send(dispatcher, intro + render_services(content, named, content.topics[SERVICE_TOPIC].buttons, uk_now()))
+            return [SlotSet("intro_shown", True)] + leave_active_form(tracker)
         guesses = best_guesses(tracker, content) if topic.id == FALLBACK_TOPIC else []
         send(dispatcher, intro + render_topic(content, topic, uk_now(), extra_buttons=guesses))
         return [SlotSet("intro_shown", True)] + topic_events(topic) + leave_active_form(tracker)
