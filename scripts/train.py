@@ -21,6 +21,7 @@ TRAINED_FROM = [
     ROOT / "bot" / "domain",
     ROOT / "bot" / "data",
     ROOT / "bot" / "nlu" / "danger_now.py",
+    ROOT / "bot" / "nlu" / "danger_classifier.py",
     ROOT / "build" / "spacy" / "en_vawg" / ".built-from",
 ]
 # Versions of what trains the model; test-only pins in constraints.txt don't matter.
