@@ -20,6 +20,7 @@ import socket
 import sqlite3
 import subprocess
 import time
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Dict, Iterator, List, Optional
@@ -121,6 +122,57 @@ class Stack:
             for event in self.tracker(conversation_id).get("events", [])
             if event.get("event") in ("user", "bot")
         ]
+
+
+class Chat:
+    """One conversation over the REST channel or the widget channel: type, or press a
+    button the assistant offered, by its title."""
+
+    def __init__(self, stack: Stack, channel: str) -> None:
+        self.stack, self.channel = stack, channel
+        self.id = f"chat-{uuid.uuid4().hex}"
+        self.name = f"Tester {uuid.uuid4().hex[:12]}"
+        self.buttons: List[Dict] = []
+
+    def _post(self, body: Dict) -> List[Dict]:
+        if self.channel == "rest":
+            response = requests.post(self.stack.url, json={"sender": self.id, **body}, timeout=60)
+            response.raise_for_status()
+            replies = response.json()
+        else:
+            origin = f"http://localhost:{self.stack.force_port}"
+            response = requests.post(f"{self.stack.widget}/message", json={"conversation_id": self.id, **body},
+                                     headers={"Origin": origin}, timeout=60)
+            response.raise_for_status()
+            replies = response.json()["messages"]
+        self.buttons = [b for r in replies for b in r.get("buttons") or []]
+        return replies
+
+    def say(self, text: str) -> List[str]:
+        body = {"message": text} if self.channel == "rest" else {"text": text}
+        return [r.get("text", "") for r in self._post(body)]
+
+    def press(self, title: str) -> List[str]:
+        button = next((b for b in self.buttons if b["title"] == title), None)
+        assert button is not None, f"no button {title!r} among {[b['title'] for b in self.buttons]}"
+        if self.channel == "rest":
+            body = {"message": button["payload"]}
+        else:
+            body = {"button": {"payload": button["payload"], "signature": button["signature"]}}
+        return [r.get("text", "") for r in self._post(body)]
+
+    def reach_the_consent_question(self, content) -> List[str]:
+        """Asks to be contacted (the person will call the force), answering by buttons."""
+        self.say("can the police contact me")
+        self.press("Yes, go ahead")
+        self.press("Domestic abuse")
+        self.say(self.name)
+        self.press("I'll contact you")
+        self.press(content.finder.areas[0].label)
+        read_back = self.press("No")
+        assert "Yes, send it" in {b["title"] for b in self.buttons}, read_back
+        assert any(self.name in t for t in read_back), read_back
+        return read_back
 
 
 def write_test_partners(path: Path, force_port: int, partner_port: int) -> None:

@@ -13,71 +13,20 @@ import json
 import re
 import time
 import uuid
-from typing import Dict, List, Set
+from typing import List, Set
 
 import pytest
 import requests
 import yaml
 
 from bot.settings import PROJECT_ROOT
-from tests.stack import INBOX_TOKEN, Stack
+from tests.stack import INBOX_TOKEN, Chat, Stack
 
 ANSWERS = yaml.safe_load((PROJECT_ROOT / "tests" / "integration" / "consent_answers.yml").read_text(encoding="utf-8"))
 NOT_CONSENT = [(kind, text) for kind, texts in ANSWERS["not_consent"].items() for text in texts]
 CONSENT: List[str] = ANSWERS["consent"]
 REFERENCE = re.compile(r"\b[0-9A-Z]{4}-[0-9A-Z]{4}\b")
 CHANNELS = ("rest", "widget")
-
-
-class Chat:
-    """One conversation over the REST channel or the widget channel: type, or press a
-    button the assistant offered, by its title."""
-
-    def __init__(self, stack: Stack, channel: str) -> None:
-        self.stack, self.channel = stack, channel
-        self.id = f"consent-{uuid.uuid4().hex}"
-        self.name = f"Tester {uuid.uuid4().hex[:12]}"
-        self.buttons: List[Dict] = []
-
-    def _post(self, body: Dict) -> List[Dict]:
-        if self.channel == "rest":
-            response = requests.post(self.stack.url, json={"sender": self.id, **body}, timeout=60)
-            response.raise_for_status()
-            replies = response.json()
-        else:
-            origin = f"http://localhost:{self.stack.force_port}"
-            response = requests.post(f"{self.stack.widget}/message", json={"conversation_id": self.id, **body},
-                                     headers={"Origin": origin}, timeout=60)
-            response.raise_for_status()
-            replies = response.json()["messages"]
-        self.buttons = [b for r in replies for b in r.get("buttons") or []]
-        return replies
-
-    def say(self, text: str) -> List[str]:
-        body = {"message": text} if self.channel == "rest" else {"text": text}
-        return [r.get("text", "") for r in self._post(body)]
-
-    def press(self, title: str) -> List[str]:
-        button = next((b for b in self.buttons if b["title"] == title), None)
-        assert button is not None, f"no button {title!r} among {[b['title'] for b in self.buttons]}"
-        if self.channel == "rest":
-            body = {"message": button["payload"]}
-        else:
-            body = {"button": {"payload": button["payload"], "signature": button["signature"]}}
-        return [r.get("text", "") for r in self._post(body)]
-
-    def reach_the_consent_question(self, content) -> List[str]:
-        """Asks to be contacted (the person will call the force), answering by buttons."""
-        self.say("can the police contact me")
-        self.press("Yes, go ahead")
-        self.press("Domestic abuse")
-        self.say(self.name)
-        self.press("I'll contact you")
-        self.press(content.finder.areas[0].label)
-        read_back = self.press("No")
-        assert "Yes, send it" in {b["title"] for b in self.buttons}, read_back
-        assert any(self.name in t for t in read_back), read_back
-        return read_back
 
 
 def inbox_names(stack: Stack) -> Set[str]:
@@ -96,13 +45,6 @@ def wait_for_inbox(stack: Stack, names: Set[str], timeout_s: float = 60) -> Set[
             return received
         time.sleep(0.5)
     pytest.fail(f"{len(names - inbox_names(stack))} consented handoffs did not reach the force inbox")
-
-
-@pytest.fixture(scope="module")
-def content():
-    from bot.actions.content_store import check_directory
-
-    return check_directory(PROJECT_ROOT / "bot" / "content").content
 
 
 @pytest.fixture(scope="module")

@@ -18,14 +18,7 @@ from typing import Dict, List
 import pytest
 import requests
 
-from bot.actions.content_store import check_directory
-from bot.settings import PROJECT_ROOT
 from tests.stack import INBOX_TOKEN
-
-
-@pytest.fixture(scope="module")
-def content():
-    return check_directory(PROJECT_ROOT / "bot" / "content").content
 
 
 class Conversation:

@@ -1,0 +1,69 @@
+"""Corrections to what the assistant says (issue 12), checked through the running assistant
+so that a later content edit cannot quietly undo one. Each test asks as a person would
+(by the topic's button, so the check does not depend on the classifier) and reads every
+message of the reply, service cards included.
+"""
+from __future__ import annotations
+
+import re
+import uuid
+from typing import List
+
+import requests
+
+from tests.stack import Chat
+
+
+def ask(stack, payload: str) -> str:
+    response = requests.post(stack.url, json={"sender": f"corrections-{uuid.uuid4().hex}", "message": payload}, timeout=60)
+    response.raise_for_status()
+    return "\n".join(r.get("text", "") for r in response.json()).lower()
+
+
+def says_any(text: str, patterns: List[str]) -> List[str]:
+    return [p for p in patterns if re.search(p, text)]
+
+
+# Telling someone the silent call "does not work from a landline" is wrong and dangerous.
+LANDLINE_MYTHS = [r"not (from |on )?(a )?landlines?", r"mobiles? only", r"doesn.t work (from|on) (a )?landline"]
+
+
+def test_silent_calls_from_a_landline_are_explained_not_ruled_out(stack):
+    for payload in ("/silent_solution", "/report_999", "/danger_now"):
+        reply = ask(stack, payload)
+        assert not says_any(reply, LANDLINE_MYTHS), (payload, says_any(reply, LANDLINE_MYTHS))
+    for payload in ("/silent_solution", "/danger_now"):
+        reply = ask(stack, payload)
+        assert "landline" in reply and "stay on the line" in reply, payload
+
+
+# Reports about officers reach police (the officer's own force's Professional Standards or
+# anti-corruption unit); only the reporter's name can be kept out of it.
+AWAY_FROM_POLICE = [r"without going to the police", r"not to other officers", r"separate from the police",
+                    r"rather not go through the police", r"don.t have to report it to the officer.s own colleagues"]
+
+
+def test_abuse_by_police_routes_are_described_as_they_really_work(stack):
+    reply = ask(stack, "/police_abuse")
+    assert not says_any(reply, AWAY_FROM_POLICE), says_any(reply, AWAY_FROM_POLICE)
+    assert "own force" in reply and "anonymous" in reply
+    assert "another force" in reply and "passed to the force" in reply
+
+
+def test_the_handoff_tells_honestly_where_a_report_about_an_officer_goes(stack, content):
+    chat = Chat(stack, "rest")
+    chat.say("can the police contact me")
+    chat.press("Yes, go ahead")
+    chat.press(content.handoff.label_of(content.handoff.topics, "police_abuse"))
+    chat.say(chat.name)
+    chat.press("I'll contact you")
+    chat.press(content.finder.areas[0].label)
+    read_back = "\n".join(chat.press("No")).lower()
+    assert "professional standards" in read_back and "staffed by" in read_back
+    assert not says_any(read_back, AWAY_FROM_POLICE), says_any(read_back, AWAY_FROM_POLICE)
+
+
+def test_clares_law_says_who_is_told(stack):
+    for payload in ("/clares_law", "/clares_law_apply", "/clares_law_after"):
+        reply = ask(stack, payload)
+        assert "person at risk" in reply or "whoever is at risk" in reply, payload
