@@ -67,3 +67,16 @@ def test_clares_law_says_who_is_told(stack):
     for payload in ("/clares_law", "/clares_law_apply", "/clares_law_after"):
         reply = ask(stack, payload)
         assert "person at risk" in reply or "whoever is at risk" in reply, payload
+
+
+# National services are not the same everywhere: several cover England and Wales only.
+EVERYWHERE = [r"wherever you (live|are)", r"anywhere in the (country|uk)"]
+
+
+def test_people_outside_warwickshire_are_not_told_national_services_fit_wherever_they_live(stack):
+    chat = Chat(stack, "rest")
+    chat.say("find support near me")
+    chat.say("im in scotland")
+    replies = "\n".join(chat.say("a woman")).lower()
+    assert not says_any(replies, EVERYWHERE), says_any(replies, EVERYWHERE)
+    assert "scotland" in replies and "england and wales" in replies
