@@ -80,3 +80,17 @@ def test_people_outside_warwickshire_are_not_told_national_services_fit_wherever
     replies = "\n".join(chat.say("a woman")).lower()
     assert not says_any(replies, EVERYWHERE), says_any(replies, EVERYWHERE)
     assert "scotland" in replies and "england and wales" in replies
+
+
+def test_the_victims_code_is_not_said_to_have_been_put_into_law_by_the_2024_act(stack):
+    reply = ask(stack, "/victims_code")
+    assert not says_any(reply, [r"2024 put the code into law", r"act .{0,20}put the code into law"])
+    assert "new code" in reply
+
+
+def test_a_cps_review_gives_the_ten_working_day_window(stack):
+    assert "10 working days" in ask(stack, "/vrr_cps")
+
+
+def test_the_nspcc_fgm_line_is_not_offered_until_it_is_confirmed(stack):
+    assert "fgm helpline" not in ask(stack, "/fgm")
