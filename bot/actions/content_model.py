@@ -57,6 +57,9 @@ class Service:
     opening_times: Tuple[OpeningTimes, ...] = ()
     # Other names people use for it ("refuge", "samaritans"), so "<name> number" finds it.
     also_called: Tuple[Text, ...] = ()
+    closed_on_bank_holidays: bool = False
+    # Whether the opening hours themselves were checked (the entry's `verified` unless said).
+    hours_verified: bool = False
 
     @property
     def has_hours(self) -> bool:

@@ -55,6 +55,7 @@ HANDOFF_METHODS = {"call", "text", "email", "they_will_contact"}
 SERVICE_FIELDS = {
     "id", "name", "run_by", "summary", "phone", "textphone", "text", "url", "hours", "free",
     "areas", "serves", "needs", "source", "verified", "reviewed", "notes_for_staff", "also_called",
+    "closed_on_bank_holidays", "hours_verified",
 }
 SERVICE_REQUIRED = ("id", "name", "summary", "areas", "serves", "needs", "source", "verified", "reviewed")
 TOPIC_FIELDS = {"id", "label", "messages", "services", "buttons", "need", "source", "verified", "reviewed", "notes_for_staff"}
@@ -182,6 +183,8 @@ def _add_service(entry: Dict, districts: Set[Text], result: CheckResult, today: 
         run_by=entry.get("run_by"), phone=_optional(entry.get("phone")), textphone=_optional(entry.get("textphone")),
         text=_optional(entry.get("text")), url=_optional(entry.get("url")), free=bool(entry.get("free", False)),
         always_open=always_open, opening_times=opening_times, also_called=_text_list(entry.get("also_called")),
+        closed_on_bank_holidays=bool(entry.get("closed_on_bank_holidays", False)),
+        hours_verified=bool(entry.get("hours_verified", entry["verified"])),
     )
 
 

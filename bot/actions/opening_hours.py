@@ -1,9 +1,12 @@
 """Whether a service is open now, in UK time, and when it next opens."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
+from functools import lru_cache
 from typing import Optional, Text
 from zoneinfo import ZoneInfo
+
+import holidays
 
 from bot.actions.content_model import Service
 
@@ -16,6 +19,20 @@ def uk_now() -> datetime:
     return datetime.now(UK_TIME)
 
 
+@lru_cache(maxsize=8)
+def _bank_holidays(year: int) -> holidays.HolidayBase:
+    return holidays.country_holidays("GB", subdiv="ENG", years=year)
+
+
+def is_bank_holiday(day: date) -> bool:
+    """England and Wales bank holidays (the same days in both), substitute days included."""
+    return day in _bank_holidays(day.year)
+
+
+def _opens_on(service: Service, day: date) -> bool:
+    return not (service.closed_on_bank_holidays and is_bank_holiday(day))
+
+
 def is_open(service: Service, now: datetime) -> Optional[bool]:
     """True or False; None when the service's hours are not known."""
     if service.always_open:
@@ -23,6 +40,8 @@ def is_open(service: Service, now: datetime) -> Optional[bool]:
     if not service.opening_times:
         return None
     local = now.astimezone(UK_TIME)
+    if not _opens_on(service, local.date()):
+        return False
     today, clock = DAY_KEYS[local.weekday()], local.strftime("%H:%M")
     return any(today in p.days and p.opens <= clock < p.closes for p in service.opening_times)
 
@@ -30,8 +49,10 @@ def is_open(service: Service, now: datetime) -> Optional[bool]:
 def next_opening(service: Service, now: datetime) -> Optional[Text]:
     """Like "today at 10:00" or "on Monday at 09:30"; None if it never opens."""
     local = now.astimezone(UK_TIME)
-    for days_ahead in range(8):
+    for days_ahead in range(12):  # a week, and the bank holidays that can fall in it
         day = local + timedelta(days=days_ahead)
+        if not _opens_on(service, day.date()):
+            continue
         key = DAY_KEYS[day.weekday()]
         times = sorted(p.opens for p in service.opening_times if key in p.days)
         later = [t for t in times if days_ahead > 0 or t > local.strftime("%H:%M")]
@@ -48,7 +69,8 @@ def describe_hours(service: Service) -> Optional[Text]:
     if not service.opening_times:
         return None
     parts = [f"{_describe_days(p.days)} {p.opens} to {p.closes}" for p in service.opening_times]
-    return "Open " + "; ".join(parts) + " (UK time)."
+    closed = " Closed on bank holidays." if service.closed_on_bank_holidays else ""
+    return "Open " + "; ".join(parts) + " (UK time)." + closed
 
 
 def _describe_days(days: tuple) -> Text:

@@ -71,15 +71,20 @@ def _open_now_lines(service: Service, content: Content, now: datetime) -> List[T
     hours = describe_hours(service)
     if hours is None or service.always_open:
         return [hours] if hours else []
+    if not service.hours_verified:
+        # Hours nobody has confirmed are never turned into "open now".
+        return [hours, "Check these opening times with the service: they have not been confirmed."] + _help_now(service, content)
     if is_open(service, now):
         return [hours, "Open now."]
     opens = next_opening(service, now)
-    lines = [hours, f"Closed now{', opens ' + opens if opens else ''}."]
+    return [hours, f"Closed now{', opens ' + opens if opens else ''}."] + _help_now(service, content)
+
+
+def _help_now(service: Service, content: Content) -> List[Text]:
     alternative = always_open_alternative(service, content)
-    if alternative:
-        contact = alternative.phone or alternative.url
-        lines.append(f"For help now: {alternative.name}, {contact}, open 24 hours.")
-    return lines
+    if alternative is None:
+        return []
+    return [f"For help now: {alternative.name}, {alternative.phone or alternative.url}, open 24 hours."]
 
 
 def always_open_alternative(service: Service, content: Content) -> Optional[Service]:
