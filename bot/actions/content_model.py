@@ -60,6 +60,15 @@ class Service:
     closed_on_bank_holidays: bool = False
     # Whether the opening hours themselves were checked (the entry's `verified` unless said).
     hours_verified: bool = False
+    # Who it is for by age, when it is limited: Blue Sky Centre 18+, Childline under 19.
+    min_age: Optional[int] = None
+    max_age: Optional[int] = None
+
+    def suits_age(self, age: Optional[int]) -> bool:
+        """Whether someone of this age may use it; any service suits an unknown age."""
+        if age is None:
+            return True
+        return (self.min_age is None or age >= self.min_age) and (self.max_age is None or age <= self.max_age)
 
     @property
     def has_hours(self) -> bool:
@@ -165,8 +174,9 @@ class Content:
     def topic(self, topic_id: Text) -> Optional[Topic]:
         return self.topics.get(topic_id)
 
-    def services_for(self, topic: Topic) -> List[Service]:
-        return [self.services[s] for s in topic.services if s in self.services]
+    def services_for(self, topic: Topic, age: Optional[int] = None) -> List[Service]:
+        """The topic's services, leaving out those not open to someone of `age`."""
+        return [self.services[s] for s in topic.services if s in self.services and self.services[s].suits_age(age)]
 
     def services_named_in(self, text: Text, most: int = 3) -> List[Service]:
         """The services whose name, or another name they go by (`also_called`), is in the

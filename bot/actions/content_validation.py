@@ -45,7 +45,7 @@ SPECIAL_TOPICS = (
     "handoff_ask_phone", "handoff_invalid_phone", "handoff_ask_email", "handoff_invalid_email",
     "handoff_ask_safe_times", "handoff_ask_voicemail", "handoff_ask_others", "handoff_ask_if_someone_else",
     "handoff_ask_area", "handoff_outside", "handoff_ask_needs", "handoff_ask_confirm", "handoff_consent",
-    "handoff_consent_again", "handoff_consent_offer_cancel", "handoff_not_sent_changed",
+    "handoff_consent_again", "handoff_consent_offer_cancel", "handoff_not_sent_changed", "under_18",
     "handoff_destination_general", "handoff_destination_psd", "handoff_ask_change", "handoff_sent",
     "handoff_sent_self_contact", "handoff_declined", "handoff_cancelled", "handoff_failed",
 )
@@ -55,7 +55,7 @@ HANDOFF_METHODS = {"call", "text", "email", "they_will_contact"}
 SERVICE_FIELDS = {
     "id", "name", "run_by", "summary", "phone", "textphone", "text", "url", "hours", "free",
     "areas", "serves", "needs", "source", "verified", "reviewed", "notes_for_staff", "also_called",
-    "closed_on_bank_holidays", "hours_verified",
+    "closed_on_bank_holidays", "hours_verified", "min_age", "max_age",
 }
 SERVICE_REQUIRED = ("id", "name", "summary", "areas", "serves", "needs", "source", "verified", "reviewed")
 TOPIC_FIELDS = {"id", "label", "messages", "services", "buttons", "need", "source", "verified", "reviewed", "notes_for_staff"}
@@ -185,7 +185,18 @@ def _add_service(entry: Dict, districts: Set[Text], result: CheckResult, today: 
         always_open=always_open, opening_times=opening_times, also_called=_text_list(entry.get("also_called")),
         closed_on_bank_holidays=bool(entry.get("closed_on_bank_holidays", False)),
         hours_verified=bool(entry.get("hours_verified", entry["verified"])),
+        min_age=_age(where, "min_age", entry.get("min_age"), problems),
+        max_age=_age(where, "max_age", entry.get("max_age"), problems),
     )
+
+
+def _age(where: Text, name: Text, value: Any, problems: List[Text]) -> Optional[int]:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 < value < 120:
+        problems.append(f"{where}: {name} must be a whole number of years, like 18.")
+        return None
+    return value
 
 
 def _optional(value: Any) -> Optional[Text]:

@@ -18,6 +18,7 @@ from bot.actions.opening_hours import uk_now
 from bot.actions.questions import AskQuestion
 from bot.actions.rendering import Reply, render_service, render_topic, topic_buttons
 from bot.actions.topics import send
+from bot.actions.young_people import AGE_WHEN_ONLY_SCHOOL_IS_SAID
 
 FORM_SLOTS = ("area", "support_group", "requested_slot")
 MAX_SERVICES = 5
@@ -26,8 +27,12 @@ DEFAULT_NEED = "victim_support"
 NEXT_STEPS = ("report_options", "support_options", "menu")
 
 
-def find_services(content: Content, need: Optional[Text], area: Text, group: Text) -> List[Service]:
-    """Services for the need, local first, then those for the person's group, then the rest."""
+def find_services(content: Content, need: Optional[Text], area: Text, group: Text,
+                  age: Optional[int] = None) -> List[Service]:
+    """Services for the need, local first, then those for the person's group, then the rest;
+    none that is closed to someone of `age` (a young person of unknown age counts as 15)."""
+    if age is None and group == "young_people":
+        age = AGE_WHEN_ONLY_SCHOOL_IS_SAID
     need = need or DEFAULT_NEED
 
     def covers_area(service: Service) -> bool:
@@ -42,7 +47,7 @@ def find_services(content: Content, need: Optional[Text], area: Text, group: Tex
 
     matches = [
         s for s in content.services.values()
-        if need in s.needs and covers_area(s) and serves_group(s) and s.phone != "999"
+        if need in s.needs and covers_area(s) and serves_group(s) and s.phone != "999" and s.suits_age(age)
     ]
     matches.sort(key=lambda s: ("national" in s.areas, group not in s.serves, not s.always_open))
     return matches[:MAX_SERVICES]
@@ -95,13 +100,14 @@ class ActionShowLocalSupport(Action):
         content = content_store().current()
         area = tracker.get_slot("area") or UNKNOWN_AREA
         group = tracker.get_slot("support_group") or "everyone"
-        services = find_services(content, tracker.get_slot("support_need"), area, group)
+        age = tracker.get_slot("young_age")
+        services = find_services(content, tracker.get_slot("support_need"), area, group, age)
         now = uk_now()
         replies: List[Reply] = []
         if area == OUTSIDE:
             replies += render_topic(content, content.topics["outside_warwickshire"], now, with_buttons=False)
         lead_in = "finder_results" if services else "finder_no_results"
-        services = services or find_services(content, None, area, "everyone")
+        services = services or find_services(content, None, area, "everyone", age)
         replies += render_topic(content, content.topics[lead_in], now, with_buttons=False)
         replies += [Reply(render_service(s, content, now)) for s in services]
         replies[-1].buttons = topic_buttons(content, NEXT_STEPS)

@@ -5,7 +5,7 @@ which topic to send and in what order.
 """
 from __future__ import annotations
 
-from typing import Any, Callable, Dict, List, Optional, Text
+from typing import Any, Callable, Dict, List, Optional, Text, Tuple
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActiveLoop, EventType, SlotSet, UserUtteranceReverted
@@ -14,11 +14,13 @@ from rasa_sdk.executor import CollectingDispatcher
 from bot.actions.content_model import Content, Topic
 from bot.actions.content_store import content_store
 from bot.actions.opening_hours import uk_now
-from bot.actions.rendering import Reply, render_services, render_topic
+from bot.actions.rendering import Reply, render_services, render_topic, topic_buttons
+from bot.actions.young_people import young_person_age
 
 DANGER_TOPIC = "danger_now"
 FALLBACK_TOPIC = "nlu_fallback"
 SERVICE_TOPIC = "service_contact"
+UNDER_18_TOPIC = "under_18"
 INTRO_TOPIC = "intro"
 # Intents that are not questions, so never worth answering after an emergency message.
 NOT_QUESTIONS = {"greet", "goodbye", "thank", "affirm", "deny", "stop", "inform", "nlu_fallback", "danger_now", "out_of_scope"}
@@ -79,6 +81,14 @@ def best_guesses(tracker: Tracker, content: Content) -> List[Text]:
     return likely_topics(tracker.latest_message.get("intent_ranking") or [], content.topic)
 
 
+def young_person(tracker: Tracker) -> Tuple[bool, Optional[int]]:
+    """(said just now for the first time, age) when the writer is under 18 (young_people.py)."""
+    known = tracker.get_slot("young_age")
+    said = young_person_age(tracker.latest_message.get("text") or "")
+    age = said if said is not None else known
+    return said is not None and known is None, (int(age) if age is not None else None)
+
+
 def topic_events(topic: Topic) -> List[EventType]:
     return [SlotSet("support_need", topic.need)] if topic.need else []
 
@@ -104,8 +114,14 @@ class ActionAnswerTopic(Action):
             send(dispatcher, intro + render_services(content, named, content.topics[SERVICE_TOPIC].buttons, uk_now()))
             return [SlotSet("intro_shown", True)] + leave_active_form(tracker)
         guesses = best_guesses(tracker, content) if topic.id == FALLBACK_TOPIC else []
-        send(dispatcher, intro + render_topic(content, topic, uk_now(), extra_buttons=guesses))
-        return [SlotSet("intro_shown", True)] + topic_events(topic) + leave_active_form(tracker)
+        first_time, age = young_person(tracker)
+        under_18 = render_topic(content, content.topics[UNDER_18_TOPIC], uk_now(), with_buttons=False) if first_time else []
+        answer = [] if first_time and topic.id == FALLBACK_TOPIC else render_topic(
+            content, topic, uk_now(), extra_buttons=guesses, age=age)
+        if not answer:
+            under_18[-1].buttons = topic_buttons(content, content.topics[UNDER_18_TOPIC].buttons)
+        send(dispatcher, intro + under_18 + answer)
+        return [SlotSet("intro_shown", True), SlotSet("young_age", age)] + topic_events(topic) + leave_active_form(tracker)
 
 
 class ActionEmergency(Action):
