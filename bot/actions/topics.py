@@ -141,7 +141,9 @@ class ActionEmergency(Action):
         if follow_up:
             replies += render_topic(content, follow_up, now)
         send(dispatcher, replies)
-        return [SlotSet("intro_shown", True)] + (topic_events(follow_up) if follow_up else [])
+        # An age given with the danger still shapes every answer after it.
+        _, age = young_person(tracker)
+        return [SlotSet("intro_shown", True), SlotSet("young_age", age)] + (topic_events(follow_up) if follow_up else [])
 
     @staticmethod
     def _question_asked_too(tracker: Tracker, content: Content) -> Optional[Topic]:

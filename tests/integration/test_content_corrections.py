@@ -94,3 +94,13 @@ def test_a_cps_review_gives_the_ten_working_day_window(stack):
 
 def test_the_nspcc_fgm_line_is_not_offered_until_it_is_confirmed(stack):
     assert "fgm helpline" not in ask(stack, "/fgm")
+
+
+def test_a_girl_who_gives_her_age_gets_the_under_18_path_and_no_adult_only_service(stack, content):
+    chat = Chat(stack, "widget")
+    replies = chat.say("im 14 and my boyfriend keeps asking me to send nudes")
+    assert content.topics["under_18"].messages[0] in replies
+    later = chat.say("where can i get support")
+    adults = [s.name for s in content.services.values() if s.min_age and s.min_age >= 18]
+    cards = [t for t in replies + later if any(t.startswith(name) for name in adults)]
+    assert not cards, cards

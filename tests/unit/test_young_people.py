@@ -68,3 +68,11 @@ def test_the_finder_offers_no_adult_only_service_to_a_young_person(content):
         assert services and all(s.suits_age(AGE_WHEN_ONLY_SCHOOL_IS_SAID) for s in services)
         adults = find_services(content, need, "rugby", "woman")
         assert any(not s.suits_age(AGE_WHEN_ONLY_SCHOOL_IS_SAID) for s in adults) or need == "intimate_image_abuse"
+
+
+def test_an_age_given_with_danger_is_remembered_after_the_emergency_reply(content):
+    from bot.actions.topics import ActionEmergency
+
+    texts, _, events = run_action(ActionEmergency(), make_tracker("danger_now", text="im 15 and hes outside my house"))
+    assert texts[0] == content.topics["danger_now"].messages[0]
+    assert SlotSet("young_age", 15) in events
