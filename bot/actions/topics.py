@@ -14,7 +14,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from bot.actions.content_model import Content, Topic
 from bot.actions.content_store import content_store
 from bot.actions.opening_hours import uk_now
-from bot.actions.rendering import Reply, render_services, render_topic, topic_buttons
+from bot.actions.rendering import Reply, render_services, render_topic
 from bot.actions.young_people import young_person_age
 
 DANGER_TOPIC = "danger_now"
@@ -113,15 +113,21 @@ class ActionAnswerTopic(Action):
             # Not understood, but a service was named ("refuge no."): its details beat "sorry".
             send(dispatcher, intro + render_services(content, named, content.topics[SERVICE_TOPIC].buttons, uk_now()))
             return [SlotSet("intro_shown", True)] + leave_active_form(tracker)
-        guesses = best_guesses(tracker, content) if topic.id == FALLBACK_TOPIC else []
         first_time, age = young_person(tracker)
-        under_18 = render_topic(content, content.topics[UNDER_18_TOPIC], uk_now(), with_buttons=False) if first_time else []
-        answer = [] if first_time and topic.id == FALLBACK_TOPIC else render_topic(
-            content, topic, uk_now(), extra_buttons=guesses, age=age)
-        if not answer:
-            under_18[-1].buttons = topic_buttons(content, content.topics[UNDER_18_TOPIC].buttons)
-        send(dispatcher, intro + under_18 + answer)
+        send(dispatcher, intro + self._answer(content, topic, tracker, first_time, age))
         return [SlotSet("intro_shown", True), SlotSet("young_age", age)] + topic_events(topic) + leave_active_form(tracker)
+
+    @staticmethod
+    def _answer(content: Content, topic: Topic, tracker: Tracker, just_said_under_18: bool,
+                age: Optional[int]) -> List[Reply]:
+        """The topic, without services closed to someone of `age`; for someone who has just
+        said they are under 18, the under-18 answer first (alone, if nothing else was understood)."""
+        under_18 = content.topics[UNDER_18_TOPIC]
+        if just_said_under_18 and topic.id == FALLBACK_TOPIC:
+            return render_topic(content, under_18, uk_now())
+        first = render_topic(content, under_18, uk_now(), with_buttons=False) if just_said_under_18 else []
+        guesses = best_guesses(tracker, content) if topic.id == FALLBACK_TOPIC else []
+        return first + render_topic(content, topic, uk_now(), extra_buttons=guesses, age=age)
 
 
 class ActionEmergency(Action):
