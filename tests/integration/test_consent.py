@@ -13,7 +13,7 @@ import json
 import re
 import time
 import uuid
-from typing import List, Set
+from typing import Dict, List, Set
 
 import pytest
 import requests
@@ -35,6 +35,15 @@ def inbox_names(stack: Stack) -> Set[str]:
     listing = response.json()
     handoffs = listing.get("handoffs", []) if isinstance(listing, dict) else listing
     return {match for h in handoffs for match in re.findall(r"Tester [0-9a-f]{12}", json.dumps(h))}
+
+
+def inbox_handoff(stack: Stack, name: str, timeout_s: float = 60) -> Dict:
+    """The handoff the force inbox received for the conversation that gave `name`."""
+    wait_for_inbox(stack, {name}, timeout_s)
+    response = requests.get(stack.inbox, headers={"Authorization": f"Bearer {INBOX_TOKEN}"}, timeout=10)
+    listing = response.json()
+    handoffs = listing.get("handoffs", []) if isinstance(listing, dict) else listing
+    return next(h for h in handoffs if name in json.dumps(h))
 
 
 def wait_for_inbox(stack: Stack, names: Set[str], timeout_s: float = 60) -> Set[str]:
@@ -97,9 +106,10 @@ def test_danger_now_at_the_consent_question_gets_999_first_and_sends_nothing(sta
     assert "Yes, send it" in {b["title"] for b in chat.buttons}, "the question is asked again after the emergency"
 
 
-def test_the_menu_at_the_consent_question_cancels_and_forgets_the_answers(stack, content):
+def test_the_menu_at_the_consent_question_cancels_and_forgets_the_answers(stack, content, refused_names):
     chat = Chat(stack, "widget")
     chat.reach_the_consent_question(content)
+    refused_names.add(chat.name)
     accepted_before = stack.outbox_size()
     replies = chat.say("menu")
     assert replies[0] == content.topics["handoff_cancelled"].messages[0]
@@ -120,20 +130,10 @@ def test_a_plain_typed_yes_sends_it(stack, content, channel, sent_names):
         sent_names.add(chat.name)
 
 
-def test_the_inbox_got_every_yes_and_no_refusal(stack, sent_names, refused_names):
-    """Last in this module: waits for the dispatcher to deliver every consented request,
-    then checks that no conversation that said anything else reached the force."""
-    if not sent_names or not refused_names:
-        pytest.skip("needs the tests above")
-    received = wait_for_inbox(stack, sent_names)
-    time.sleep(2)  # a few more dispatcher rounds, for anything that should not be there
-    assert not (inbox_names(stack) & refused_names)
-    assert sent_names <= received
-
-
-def test_two_unclear_answers_offer_to_cancel_and_cancel_keeps_nothing(stack, content):
+def test_two_unclear_answers_offer_to_cancel_and_cancel_keeps_nothing(stack, content, refused_names):
     chat = Chat(stack, "widget")
     chat.reach_the_consent_question(content)
+    refused_names.add(chat.name)
     assert chat.say("not sure") == list(content.topics["handoff_consent_again"].messages)
     assert chat.say("hmm wait") == list(content.topics["handoff_consent_offer_cancel"].messages)
     accepted_before = stack.outbox_size()
@@ -161,6 +161,9 @@ def test_a_confirmation_that_carries_another_answer_is_read_back_again_not_sent(
     replies = chat.press("Yes, send it")
     assert REFERENCE.search(" ".join(replies))
     assert stack.outbox_size() == accepted_before + 1
+    delivered = json.dumps(inbox_handoff(stack, chat.name))
+    assert "domestic_abuse" in delivered and "police_abuse" not in delivered and "professional_standards" not in delivered
+    assert "they_will_contact" in delivered and content.finder.areas[0].id in delivered
 
 
 def test_a_changed_answer_is_read_back_before_it_can_be_sent(stack, content):
@@ -177,3 +180,13 @@ def test_a_changed_answer_is_read_back_before_it_can_be_sent(stack, content):
     received = wait_for_inbox(stack, {new_name})
     assert chat.name not in received
 
+
+def test_the_inbox_got_every_yes_and_no_refusal(stack, sent_names, refused_names):
+    """Last in this module: waits for the dispatcher to deliver every consented request,
+    then checks that no conversation that said anything else reached the force."""
+    if not sent_names or not refused_names:
+        pytest.skip("needs the tests above")
+    received = wait_for_inbox(stack, sent_names)
+    time.sleep(2)  # a few more dispatcher rounds, for anything that should not be there
+    assert not (inbox_names(stack) & refused_names)
+    assert sent_names <= received
