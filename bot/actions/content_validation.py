@@ -169,7 +169,8 @@ def _add_service(entry: Dict, districts: Set[Text], result: CheckResult, today: 
         problems.append(f"{where}: url '{entry['url']}' must be a full web address starting with https://")
     if not any(entry.get(f) for f in ("phone", "textphone", "text", "url")):
         problems.append(f"{where}: give at least one way to reach the service (phone, textphone, text or url).")
-    _check_choices(where, "areas", entry.get("areas"), {"national", "warwickshire"} | districts, problems)
+    # "wales": a service for Wales only, offered to people outside Warwickshire, never in the finder.
+    _check_choices(where, "areas", entry.get("areas"), {"national", "warwickshire", "wales"} | districts, problems)
     _check_choices(where, "serves", entry.get("serves"), set(GROUPS), problems)
     _check_choices(where, "needs", entry.get("needs"), set(NEEDS), problems)
     always_open, opening_times = _check_hours(where, entry.get("hours"), problems)

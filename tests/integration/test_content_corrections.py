@@ -80,6 +80,7 @@ def test_people_outside_warwickshire_are_not_told_national_services_fit_wherever
     replies = "\n".join(chat.say("a woman")).lower()
     assert not says_any(replies, EVERYWHERE), says_any(replies, EVERYWHERE)
     assert "scotland" in replies and "england and wales" in replies
+    assert "live fear free" in replies and "0808 80 10 800" in replies
 
 
 def test_the_victims_code_is_not_said_to_have_been_put_into_law_by_the_2024_act(stack):
