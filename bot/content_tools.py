@@ -7,19 +7,42 @@ from __future__ import annotations
 
 import argparse
 import html
+import re
 import sys
 from datetime import date
 from pathlib import Path
-from typing import List, Text
+from typing import List, Optional, Text
 
 from bot.actions.content_model import Content, Service, Topic
 from bot.actions.content_store import check_directory
 from bot.actions.opening_hours import describe_hours
 from bot.actions.rendering import fill_placeholders
-from bot.settings import load_settings
+from bot.settings import PROJECT_ROOT, load_settings
+
+# The reference facts that numbers are checked against, where this checkout has them.
+DEFAULT_FACTS = PROJECT_ROOT.parent / "shared" / "reference" / "facts.md"
+# UK phone numbers as content writes them: "0808 2000 247", "024 7686 5505", "116 123", "0800 1111".
+PHONE_NUMBER = re.compile(r"\b(?:0\d{2,4}[ -]?\d{2,4}[ -]?\d{3,4}|0\d{3} \d{4}|116 ?\d{3})\b")
+ANY_DIGITS = re.compile(r"\d[\d ]{1,14}\d")
 
 
-def run_check(directory: Path, quiet: bool = False) -> int:
+def _digits(number: Text) -> Text:
+    return re.sub(r"\D", "", number)
+
+
+def numbers_not_in_facts(content: Content, facts_text: Text) -> List[Text]:
+    """Each phone number a service or answer gives that the facts file does not list:
+    a warning naming the entry, so comms staff see what still needs confirming."""
+    known = {_digits(match) for match in ANY_DIGITS.findall(facts_text)}
+    found = [(f"service '{s.id}'", getattr(s, field)) for s in content.services.values()
+             for field in ("phone", "textphone", "text") if getattr(s, field)]
+    found += [(f"topic '{t.id}'", number) for t in content.topics.values()
+              for message in t.messages for number in PHONE_NUMBER.findall(message)]
+    return [f"{where}: {number} is not in facts.md; confirm it before launch."
+            for where, number in found if _digits(number) not in known and len(_digits(number)) > 3]
+
+
+def run_check(directory: Path, quiet: bool = False, facts: Optional[Path] = None) -> int:
     result = check_directory(directory)
     if result.problems:
         print(f"The content in {directory} has {len(result.problems)} problem(s). The assistant will not use it until they are fixed:")
@@ -34,6 +57,11 @@ def run_check(directory: Path, quiet: bool = False) -> int:
             print(f"  - {note}")
     elif result.review_notes:
         print(f"{len(result.review_notes)} entries need review (scripts/content check lists them).")
+    if facts is not None and facts.exists():
+        unknown = numbers_not_in_facts(result.content, facts.read_text(encoding="utf-8"))
+        print(f"{len(unknown)} phone number(s) not in {facts.name}" + (":" if unknown else "."))
+        for warning in unknown:
+            print(f"  - {warning}")
     return 0
 
 
@@ -103,10 +131,12 @@ def main(argv: List[Text]) -> int:
     parser.add_argument("--dir", type=Path, default=None, help="content folder (default: CONTENT_DIR)")
     parser.add_argument("--out", type=Path, default=Path("content-preview.html"), help="where preview writes the page")
     parser.add_argument("--quiet", action="store_true", help="check: count entries to review instead of listing them")
+    parser.add_argument("--facts", type=Path, default=DEFAULT_FACTS,
+                        help="check: warn about phone numbers this facts file does not list (skipped if it is missing)")
     args = parser.parse_args(argv)
     directory = args.dir or load_settings().content_dir
     if args.command == "check":
-        return run_check(directory, quiet=args.quiet)
+        return run_check(directory, quiet=args.quiet, facts=args.facts)
     return run_preview(directory, args.out)
 
 
