@@ -262,9 +262,9 @@ def conversation_tests(model: Path) -> Dict:
 # ---------------------------------------------------------------- output
 
 def training_texts() -> set:
-    from scripts.evaluate_nlu import read_examples
+    from scripts.check_test_set import training_texts as training_examples
 
-    return {text.lower().strip() for path in sorted(NLU_DATA.rglob("*.yml")) for _, text in read_examples(path)}
+    return {text.lower().strip() for text in training_examples(NLU_DATA)}
 
 
 def unseen(result: HeldOutResult, seen: set) -> HeldOutResult:

@@ -90,6 +90,13 @@ class Stack:
     partner_port: int  # where demo_sites serves the partner's page, allowed too
     outbox: Path  # the handoff outbox's SQLite file
 
+    def received_handoffs(self) -> List[Dict]:
+        """Every handoff the reference force inbox has received so far."""
+        response = requests.get(self.inbox, headers={"Authorization": f"Bearer {INBOX_TOKEN}"}, timeout=10)
+        response.raise_for_status()
+        listing = response.json()
+        return listing.get("handoffs", []) if isinstance(listing, dict) else listing
+
     def outbox_size(self) -> int:
         """How many handoffs the outbox has ever accepted (delivered ones included)."""
         with contextlib.closing(sqlite3.connect(self.outbox)) as db:

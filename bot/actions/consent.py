@@ -44,9 +44,11 @@ def consent_answer(message: Dict[Text, Any], asked_slot: Text = "handoff_confirm
     """"yes", "change" or "restart" for a clear answer; None for anything else.
 
     `message` is the tracker's latest message (text, intent, entities)."""
-    button = _button_answer(message, asked_slot)
-    if button is not _NOT_A_BUTTON:
-        return button
+    entities: List[Dict[Text, Any]] = message.get("entities") or []
+    pressed = [e.get("value") for e in entities if e.get("entity") == asked_slot]
+    if pressed:
+        # A button; one that also carries other answers is nobody's button: not consent.
+        return pressed[0] if len(entities) == 1 and pressed[0] in BUTTON_ANSWERS else None
     text = message.get("text") or ""
     intent = (message.get("intent") or {}).get("name")
     if intent in NEVER_CONSENT_INTENTS:
@@ -60,24 +62,9 @@ def consent_answer(message: Dict[Text, Any], asked_slot: Text = "handoff_confirm
     return YES if is_plain_yes(text) else None
 
 
-_NOT_A_BUTTON = object()
-
-
 def carries_other_answers(message: Dict[Text, Any], asked_slot: Text = "handoff_confirm") -> bool:
     """Whether the message tries to give answers besides the one being asked for."""
     return any(e.get("entity") != asked_slot for e in message.get("entities") or [])
-
-
-def _button_answer(message: Dict[Text, Any], asked_slot: Text) -> Any:
-    """The button's answer, or _NOT_A_BUTTON for typed words. A button that also carries
-    other answers ("yes" and a new topic, say) is nobody's button: not consent."""
-    entities: List[Dict[Text, Any]] = message.get("entities") or []
-    answers = [e.get("value") for e in entities if e.get("entity") == asked_slot]
-    if not answers:
-        return _NOT_A_BUTTON
-    if len(entities) != 1 or answers[0] not in BUTTON_ANSWERS:
-        return None
-    return answers[0]
 
 
 def is_plain_yes(text: Text) -> bool:

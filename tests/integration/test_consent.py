@@ -16,11 +16,10 @@ import uuid
 from typing import Dict, List, Set
 
 import pytest
-import requests
 import yaml
 
 from bot.settings import PROJECT_ROOT
-from tests.stack import INBOX_TOKEN, Chat, Stack
+from tests.stack import Chat, Stack
 
 ANSWERS = yaml.safe_load((PROJECT_ROOT / "tests" / "integration" / "consent_answers.yml").read_text(encoding="utf-8"))
 NOT_CONSENT = [(kind, text) for kind, texts in ANSWERS["not_consent"].items() for text in texts]
@@ -30,20 +29,13 @@ CHANNELS = ("rest", "widget")
 
 
 def inbox_names(stack: Stack) -> Set[str]:
-    response = requests.get(stack.inbox, headers={"Authorization": f"Bearer {INBOX_TOKEN}"}, timeout=10)
-    response.raise_for_status()
-    listing = response.json()
-    handoffs = listing.get("handoffs", []) if isinstance(listing, dict) else listing
-    return {match for h in handoffs for match in re.findall(r"Tester [0-9a-f]{12}", json.dumps(h))}
+    return {match for h in stack.received_handoffs() for match in re.findall(r"Tester [0-9a-f]{12}", json.dumps(h))}
 
 
 def inbox_handoff(stack: Stack, name: str, timeout_s: float = 60) -> Dict:
     """The handoff the force inbox received for the conversation that gave `name`."""
     wait_for_inbox(stack, {name}, timeout_s)
-    response = requests.get(stack.inbox, headers={"Authorization": f"Bearer {INBOX_TOKEN}"}, timeout=10)
-    listing = response.json()
-    handoffs = listing.get("handoffs", []) if isinstance(listing, dict) else listing
-    return next(h for h in handoffs if name in json.dumps(h))
+    return next(h for h in stack.received_handoffs() if name in json.dumps(h))
 
 
 def wait_for_inbox(stack: Stack, names: Set[str], timeout_s: float = 60) -> Set[str]:

@@ -18,7 +18,6 @@ from typing import Dict, List
 import pytest
 import requests
 
-from tests.stack import INBOX_TOKEN
 
 
 class Conversation:
@@ -93,10 +92,7 @@ def test_logs_hold_nothing_a_person_typed(stack):
 def received_by_the_force(stack, reference: str, timeout_s: float = 30) -> Dict:
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
-        response = requests.get(stack.inbox, headers={"Authorization": f"Bearer {INBOX_TOKEN}"}, timeout=5)
-        response.raise_for_status()
-        listing = response.json()
-        for handoff in listing.get("handoffs", []) if isinstance(listing, dict) else listing:
+        for handoff in stack.received_handoffs():
             if reference in json.dumps(handoff):
                 return handoff
         time.sleep(0.5)
