@@ -1,6 +1,6 @@
-"""Two speed fixes to Rasa 3.6, applied in the Rasa server when it loads the model.
+"""A speed fix to Rasa 3.6, applied in the Rasa server when it loads the model.
 
-1. The action server's replies. Rasa checks every reply from the action server
+The action server's replies. Rasa checks every reply from the action server
 against its response schema with `jsonschema.validate()`. That function first checks
 the schema itself against the JSON Schema meta-schema, every time; Rasa's events
 schema is large, so each custom action call spent about 20 ms (two thirds of the
@@ -9,26 +9,16 @@ the same schema valid again. Here the schema is checked once and its validator
 kept. What is accepted and what is refused is unchanged: a reply that breaks the
 schema still raises Rasa's ValidationError with Rasa's own explanation.
 
-2. The intent classifier. Scikit-learn's logistic regression multiplies each message's
-sparse n-gram counts by its weights, and with the weights laid out as training leaves
-them, SciPy copied the whole weight matrix (62 intents by 9,821 n-grams) for every
-message: 0.39 ms a message against 0.05 ms with the weights laid out the way that
-multiplication reads them. The weights keep their values, so the probabilities are
-the same.
-
-Remove these when Rasa is upgraded past 3.6 (tests/unit/test_rasa_fixes.py fails if a
+Remove it when Rasa is upgraded past 3.6 (tests/unit/test_rasa_fixes.py fails if the
 patched method has gone).
 """
 from functools import lru_cache
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, Text
 
 import jsonschema
-import numpy as np
 from jsonschema.exceptions import best_match
 from rasa.core.actions.action import RemoteAction
-from rasa.nlu.classifiers.logistic_regression_classifier import LogisticRegressionClassifier
 from rasa.shared.constants import DOCS_BASE_URL
-from rasa.shared.nlu.training_data.message import Message
 
 
 @lru_cache(maxsize=1)
@@ -53,26 +43,10 @@ def validate_action_result(self: RemoteAction, result: Dict[Text, Any]) -> bool:
     return True
 
 
-_rasas_logistic_regression_process = LogisticRegressionClassifier.process
-
-
-def process_with_weights_laid_out(self, messages: List[Message]) -> List[Message]:
-    """LogisticRegressionClassifier.process, with the weights in the layout that
-    sparse-times-dense multiplication reads without copying (done once per model).
-    Its signature must match Rasa's exactly: Rasa checks it when it builds a model,
-    and an annotated `self` would read as an input the graph must supply."""
-    weights = getattr(self.clf, "coef_", None)
-    if weights is not None and not weights.flags["F_CONTIGUOUS"]:
-        self.clf.coef_ = np.asfortranarray(weights)
-    return _rasas_logistic_regression_process(self, messages)
-
-
 def apply() -> None:
-    for owner, method in ((RemoteAction, "_validate_action_result"), (LogisticRegressionClassifier, "process")):
-        if not hasattr(owner, method):
-            raise RuntimeError(
-                f"bot/rasa_fixes.py: this Rasa version has no {owner.__name__}.{method}; "
-                "check whether the fix is still needed and remove or update it."
-            )
+    if not hasattr(RemoteAction, "_validate_action_result"):
+        raise RuntimeError(
+            "bot/rasa_fixes.py: this Rasa version has no RemoteAction._validate_action_result; "
+            "check whether the fix is still needed and remove or update it."
+        )
     RemoteAction._validate_action_result = validate_action_result
-    LogisticRegressionClassifier.process = process_with_weights_laid_out

@@ -22,6 +22,7 @@ TRAINED_FROM = [
     ROOT / "bot" / "data",
     ROOT / "bot" / "nlu" / "danger_now.py",
     ROOT / "bot" / "nlu" / "danger_classifier.py",
+    ROOT / "bot" / "nlu" / "topic_classifier.py",
     ROOT / "build" / "spacy" / "en_vawg" / ".built-from",
 ]
 # Versions of what trains the model; test-only pins in constraints.txt don't matter.

@@ -40,8 +40,10 @@ class DangerMatcher:
     def __init__(self, nlp: Language, phrases: Dict[Text, Any]) -> None:
         self._phrase_matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
         self._phrase_matcher.add("danger_phrase", [nlp.make_doc(p.lower()) for p in phrases["phrases"]])
+        self._phrase_matcher.add("danger_phrase_needing_now",
+                                 [nlp.make_doc(p.lower()) for p in phrases.get("phrases_needing_now", [])])
         self._matcher = Matcher(nlp.vocab)
-        self._needs_now = set()
+        self._needs_now = {nlp.vocab.strings["danger_phrase_needing_now"]}
         for pattern in phrases["patterns"]:
             self._matcher.add(pattern["name"], [pattern["tokens"]])
             if pattern.get("needs_now"):

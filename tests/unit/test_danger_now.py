@@ -53,6 +53,8 @@ def matcher(nlp):
         "he won't let me leave the flat",
         "i can't get out, he's locked the door",
         "i don't feel safe, he's here",
+        "i dont feel safe right now",
+        "i don’t feel safe tonight",
         "theres someone in my garden",
         "hes at the front door rn",
         "hes coming up the stairs",
@@ -113,6 +115,8 @@ def test_flags_danger_now(matcher, nlp, text):
         "he set fire to my clothes when we split up",
         "i cant breathe when i think about what he did",
         "how do i know if its an emergency or not worth ringing 999",
+        "i dont feel safe at home any more",
+        "i don't feel safe walking to the bus stop",
     ],
 )
 def test_does_not_flag_past_negated_or_general_messages(matcher, nlp, text):
