@@ -31,6 +31,9 @@ GUESS_CONFIDENCE = 0.1
 # How sure the classifier must be of `inform` when no question was asked (intent_to_answer).
 SURE_OF_AN_UNPROMPTED_ANSWER = 0.5
 MAX_GUESSES = 3
+# A message can carry two needs ("he controls my money and I need somewhere to stay"): when
+# the classifier's second guess is at least this sure, it is offered as the first button.
+SECOND_NEED_CONFIDENCE = 0.2
 
 
 def send(dispatcher: CollectingDispatcher, replies: List[Reply]) -> None:
@@ -81,6 +84,18 @@ def best_guesses(tracker: Tracker, content: Content) -> List[Text]:
     return likely_topics(tracker.latest_message.get("intent_ranking") or [], content.topic)
 
 
+def second_need(ranking: List[Dict[Text, Any]], answered: Text, has_topic: Callable[[Text], Any] = lambda name: True) -> List[Text]:
+    """The other question a two-need message asked, if the classifier saw one: the
+    best-ranked question topic after the one answered, when it is sure enough."""
+    for ranked in ranking:
+        name = ranked.get("name")
+        if name == answered or name in NOT_QUESTIONS:
+            continue
+        sure = (ranked.get("confidence") or 0) >= SECOND_NEED_CONFIDENCE
+        return [name] if sure and has_topic(name) else []
+    return []
+
+
 def young_person(tracker: Tracker) -> Tuple[bool, Optional[int]]:
     """(said just now for the first time, age) when the writer is under 18 (young_people.py)."""
     known = tracker.get_slot("young_age")
@@ -126,8 +141,12 @@ class ActionAnswerTopic(Action):
         if just_said_under_18 and topic.id == FALLBACK_TOPIC:
             return render_topic(content, under_18, uk_now())
         first = render_topic(content, under_18, uk_now(), with_buttons=False) if just_said_under_18 else []
-        guesses = best_guesses(tracker, content) if topic.id == FALLBACK_TOPIC else []
-        return first + render_topic(content, topic, uk_now(), extra_buttons=guesses, age=age)
+        ranking = tracker.latest_message.get("intent_ranking") or []
+        if topic.id == FALLBACK_TOPIC:
+            extra = best_guesses(tracker, content)
+        else:
+            extra = second_need(ranking, topic.id, content.topic)
+        return first + render_topic(content, topic, uk_now(), extra_buttons=extra, age=age)
 
 
 class ActionEmergency(Action):

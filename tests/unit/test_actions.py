@@ -9,6 +9,7 @@ from bot.actions.support_finder import (
     ActionAskArea,
     ValidateSupportFinderForm,
 )
+from bot.actions.rendering import topic_buttons
 from bot.actions.topics import ActionAnswerTopic, ActionCoreFallback, ActionEmergency
 from tests.unit.conftest import make_tracker, run_action
 
@@ -160,3 +161,21 @@ def test_an_unsure_inform_with_no_question_asked_gets_the_not_understood_reply(c
 def test_a_sure_inform_with_no_question_asked_is_thanked(content):
     texts, _, _ = run_action(ActionAnswerTopic(), make_tracker("inform", text="im in bulkington", confidence=0.9))
     assert texts[0] == content.topics["inform"].messages[0]
+
+
+def test_a_message_with_two_needs_gets_the_second_as_the_first_button(content):
+    ranking = [{"name": "safe_place", "confidence": 0.64}, {"name": "economic_abuse", "confidence": 0.25},
+               {"name": "coercive_control", "confidence": 0.07}]
+    texts, messages, _ = run_action(ActionAnswerTopic(), make_tracker("safe_place", ranking=ranking, confidence=0.64))
+    assert content.topics["safe_place"].messages[0] in texts
+    payloads = [b["payload"] for b in messages[-1]["buttons"]]
+    assert payloads[0] == "/economic_abuse"
+    assert "/coercive_control" not in payloads
+
+
+def test_an_unsure_second_guess_or_a_non_question_is_not_offered(content):
+    for second in ({"name": "economic_abuse", "confidence": 0.1}, {"name": "greet", "confidence": 0.3}):
+        ranking = [{"name": "safe_place", "confidence": 0.6}, second]
+        _, messages, _ = run_action(ActionAnswerTopic(), make_tracker("safe_place", ranking=ranking, confidence=0.6))
+        payloads = [b["payload"] for b in messages[-1]["buttons"]]
+        assert payloads == [b["payload"] for b in topic_buttons(content, content.topics["safe_place"].buttons)]
