@@ -57,19 +57,27 @@ def run_check(directory: Path, quiet: bool = False, facts: Optional[Path] = None
             print(f"  - {note}")
     elif result.review_notes:
         print(f"{len(result.review_notes)} entries need review (scripts/content check lists them).")
+    for overdue in result.overdue:
+        print(f"  - {overdue}")
     if facts is not None and facts.exists():
         unknown = numbers_not_in_facts(result.content, facts.read_text(encoding="utf-8"))
         print(f"{len(unknown)} phone number(s) not in {facts.name}" + (":" if unknown else "."))
         for warning in unknown:
             print(f"  - {warning}")
+    if result.overdue:
+        print(f"FAILED: {len(result.overdue)} entr{'y is' if len(result.overdue) == 1 else 'ies are'} past their review date "
+              "(listed above). The assistant still uses them; review each and move its review_by date on.")
+        return 1
     return 0
 
 
 def _status(entry: object) -> Text:
     verified = getattr(entry, "verified")
     reviewed: date = getattr(entry, "reviewed")
+    review_by: Optional[date] = getattr(entry, "review_by")
     mark = "verified" if verified else "NOT VERIFIED"
-    return f'<span class="{"ok" if verified else "todo"}">{mark}</span>, reviewed {reviewed.isoformat()}, source: {html.escape(getattr(entry, "source"))}'
+    due = f", review by {review_by.isoformat()}" if review_by else ""
+    return f'<span class="{"ok" if verified else "todo"}">{mark}</span>, reviewed {reviewed.isoformat()}{due}, source: {html.escape(getattr(entry, "source"))}'
 
 
 def _service_html(service: Service) -> Text:

@@ -25,6 +25,13 @@ NEEDS = (
     "perpetrator",
 )
 GROUPS = ("everyone", "women", "men", "lgbt", "young_people")
+# How people say where they are: "i live in glasgow", "im in belfast", "from scotland".
+SAYING_WHERE_I_AM = ("live in", "living in", "im in", "i am in", "im from", "i am from", "based in", "we are in",
+                     "here in", "stay in", "staying in")
+# The need of someone asking for another person: services are for that person, not the writer.
+ON_BEHALF_OF_SOMEONE = "worried_about_someone"
+# How people say who they are: "im a man", "as a gay man", "i am trans".
+SAYING_WHO_I_AM = ("im a", "i am a", "im", "i am", "as a", "being a")
 OUTSIDE = "outside"
 UNKNOWN_AREA = "unknown"
 
@@ -63,12 +70,22 @@ class Service:
     # Who it is for by age, when it is limited: Blue Sky Centre 18+, Childline under 19.
     min_age: Optional[int] = None
     max_age: Optional[int] = None
+    # The date by which the entry must be checked again (`scripts/content check` fails after it).
+    review_by: Optional[date] = None
 
     def suits_age(self, age: Optional[int]) -> bool:
         """Whether someone of this age may use it; any service suits an unknown age."""
         if age is None:
             return True
         return (self.min_age is None or age >= self.min_age) and (self.max_age is None or age <= self.max_age)
+
+    def suits_group(self, group: Optional[Text]) -> bool:
+        """Whether someone who said they are of `group` may use it: a service only for
+        women is not for a man, and one only for men not for a woman. Anything else
+        (LGBT+, young people, unsaid) is left to the service's own limits, such as age."""
+        if group not in ("men", "women") or "everyone" in self.serves or group in self.serves:
+            return True
+        return ("women" if group == "men" else "men") not in self.serves
 
     @property
     def has_hours(self) -> bool:
@@ -86,6 +103,7 @@ class Topic:
     services: Tuple[Text, ...] = ()
     buttons: Tuple[Text, ...] = ()
     need: Optional[Text] = None
+    review_by: Optional[date] = None
 
 
 @dataclass(frozen=True)
@@ -111,6 +129,8 @@ class Finder:
     outside_label: Text
     unknown_label: Text
     groups: Tuple[Group, ...]
+    # Scotland, Northern Ireland and their towns: the helplines and schemes here do not apply.
+    other_nation_places: Tuple[Text, ...] = ()
 
     def match_area(self, answer: Text) -> Text:
         """A district id, OUTSIDE, or UNKNOWN_AREA for a free-text answer."""
@@ -135,6 +155,13 @@ class Finder:
             if any(_contains(words, word) for word in group.words):
                 return group.id
         return "everyone"
+
+    def says_outside_england_and_wales(self, text: Text) -> bool:
+        """Whether the writer says they are in Scotland or Northern Ireland ("i live in
+        glasgow", "im in belfast"), not merely names the place ("my ex moved to scotland")."""
+        words = _normalise(text.replace("’", "'").replace("'", ""))
+        return any(_contains(words, f"{start} {place}")
+                   for place in self.other_nation_places for start in SAYING_WHERE_I_AM)
 
     def area_label(self, area_id: Text) -> Text:
         for area in self.areas:
@@ -174,9 +201,31 @@ class Content:
     def topic(self, topic_id: Text) -> Optional[Topic]:
         return self.topics.get(topic_id)
 
-    def services_for(self, topic: Topic, age: Optional[int] = None) -> List[Service]:
-        """The topic's services, leaving out those not open to someone of `age`."""
-        return [self.services[s] for s in topic.services if s in self.services and self.services[s].suits_age(age)]
+    def services_for(self, topic: Topic, age: Optional[int] = None, group: Optional[Text] = None) -> List[Service]:
+        """The topic's services, leaving out those not open to someone of `age` or `group`;
+        for a man or an LGBT+ person, the services for them with the topic's need come first,
+        so that a women's service is never the only answer to a man."""
+        listed = [self.services[s] for s in topic.services if s in self.services]
+        if topic.need == ON_BEHALF_OF_SOMEONE:
+            group = None  # the writer's own group says nothing about the person they worry about
+        theirs = []
+        if group in ("men", "lgbt") and topic.need:
+            theirs = [s for s in self.services.values()
+                      if group in s.serves and topic.need in s.needs and s not in listed]
+        return [s for s in theirs + listed if s.suits_age(age) and s.suits_group(group)]
+
+    def group_said_in(self, text: Text) -> Optional[Text]:
+        """The group someone says they belong to, in words about themselves ("I'm a man",
+        "as a gay man", "im trans"): never from a word alone, since "a man followed me"
+        says nothing about the writer."""
+        words = _normalise(text.replace("’", "'").replace("'", ""))
+        for group in self.finder.groups:
+            if group.id not in ("men", "women", "lgbt"):
+                continue
+            for word in group.words:
+                if any(_contains(words, f"{start} {word}") for start in SAYING_WHO_I_AM):
+                    return group.id
+        return None
 
     def services_named_in(self, text: Text, most: int = 3) -> List[Service]:
         """The services whose name, or another name they go by (`also_called`), is in the

@@ -26,6 +26,8 @@ from bot.actions.content_model import (
 )
 
 STALE_AFTER = timedelta(days=183)
+# `scripts/content check` warns this long before an entry's `review_by` date, and fails after it.
+REVIEW_WARNING = timedelta(days=30)
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 PLACEHOLDERS = {"{retention_period}", "{reference}"}
 MAX_LABEL_LENGTH = 30
@@ -46,6 +48,7 @@ SPECIAL_TOPICS = (
     "handoff_ask_safe_times", "handoff_ask_voicemail", "handoff_ask_others", "handoff_ask_if_someone_else",
     "handoff_ask_area", "handoff_outside", "handoff_ask_needs", "handoff_ask_confirm", "handoff_consent",
     "handoff_consent_again", "handoff_consent_offer_cancel", "handoff_not_sent_changed", "under_18",
+    "outside_england_and_wales",
     "handoff_destination_general", "handoff_destination_psd", "handoff_ask_change", "handoff_sent",
     "handoff_sent_self_contact", "handoff_declined", "handoff_cancelled", "handoff_failed",
 )
@@ -55,10 +58,11 @@ HANDOFF_METHODS = {"call", "text", "email", "they_will_contact"}
 SERVICE_FIELDS = {
     "id", "name", "run_by", "summary", "phone", "textphone", "text", "url", "hours", "free",
     "areas", "serves", "needs", "source", "verified", "reviewed", "notes_for_staff", "also_called",
-    "closed_on_bank_holidays", "hours_verified", "min_age", "max_age",
+    "closed_on_bank_holidays", "hours_verified", "min_age", "max_age", "review_by",
 }
 SERVICE_REQUIRED = ("id", "name", "summary", "areas", "serves", "needs", "source", "verified", "reviewed")
-TOPIC_FIELDS = {"id", "label", "messages", "services", "buttons", "need", "source", "verified", "reviewed", "notes_for_staff"}
+TOPIC_FIELDS = {"id", "label", "messages", "services", "buttons", "need", "source", "verified", "reviewed", "notes_for_staff",
+                "review_by"}
 TOPIC_REQUIRED = ("id", "label", "messages", "source", "verified", "reviewed")
 # Short numbers people can call in the UK, written with or without spaces.
 SHORT_NUMBERS = {"999", "101", "111", "112", "116123", "18000", "18001101", "08001111"}
@@ -71,6 +75,9 @@ class CheckResult:
     content: Content
     problems: List[Text] = field(default_factory=list)
     review_notes: List[Text] = field(default_factory=list)
+    # Entries whose `review_by` date has passed: `scripts/content check` fails on them, but the
+    # assistant keeps using the content (an overdue review must not take it offline).
+    overdue: List[Text] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -133,8 +140,9 @@ def _check_common(entry: Dict, allowed: Set[Text], required: Tuple[Text, ...], p
         problems.append(f"{where}: the id may use only lower-case letters, numbers and _.")
     if "verified" in entry and not isinstance(entry["verified"], bool):
         problems.append(f"{where}: 'verified' must be true or false.")
-    if "reviewed" in entry and not isinstance(entry["reviewed"], date):
-        problems.append(f"{where}: 'reviewed' must be a date written like 2026-11-24.")
+    for name in ("reviewed", "review_by"):
+        if name in entry and not isinstance(entry[name], date):
+            problems.append(f"{where}: '{name}' must be a date written like 2026-11-24.")
     return not missing
 
 
@@ -145,6 +153,18 @@ def _review_notes(entry: Dict, kind: Text, result: CheckResult, today: date) -> 
     reviewed = entry.get("reviewed")
     if isinstance(reviewed, date) and today - reviewed > STALE_AFTER:
         result.review_notes.append(f"Stale: {label} was last reviewed on {reviewed.isoformat()}, over six months ago.")
+    review_by = entry.get("review_by")
+    if isinstance(review_by, date) and today > review_by:
+        result.overdue.append(f"Review overdue: {label} was to be reviewed by {review_by.isoformat()}.")
+    elif isinstance(review_by, date) and review_by - today <= REVIEW_WARNING:
+        result.review_notes.append(f"Review due: {label} is to be reviewed by {review_by.isoformat()}.")
+    has_hours = entry.get("hours") not in (None, "", [], {}, "24/7")
+    if kind == "service" and has_hours and not entry.get("hours_verified", entry.get("verified")):
+        result.review_notes.append(f"Hours without a checked source: {label} (shown as \"check opening times\", never \"open now\").")
+
+
+def _optional_date(value: Any) -> Optional[date]:
+    return value if isinstance(value, date) else None
 
 
 def _text_list(value: Any) -> Tuple[Text, ...]:
@@ -186,6 +206,7 @@ def _add_service(entry: Dict, districts: Set[Text], result: CheckResult, today: 
         always_open=always_open, opening_times=opening_times, also_called=_text_list(entry.get("also_called")),
         closed_on_bank_holidays=bool(entry.get("closed_on_bank_holidays", False)),
         hours_verified=bool(entry.get("hours_verified", entry["verified"])),
+        review_by=_optional_date(entry.get("review_by")),
         min_age=_age(where, "min_age", entry.get("min_age"), problems),
         max_age=_age(where, "max_age", entry.get("max_age"), problems),
     )
@@ -255,7 +276,7 @@ def _add_topic(entry: Dict, file_name: Text, result: CheckResult, today: date) -
     _review_notes(entry, "topic", result, today)
     result.content.topics[entry["id"]] = Topic(
         id=entry["id"], label=str(entry["label"]), messages=messages, source=str(entry["source"]),
-        verified=bool(entry["verified"]), reviewed=entry["reviewed"],
+        verified=bool(entry["verified"]), reviewed=entry["reviewed"], review_by=_optional_date(entry.get("review_by")),
         services=_text_list(entry.get("services")), buttons=_text_list(entry.get("buttons")), need=entry.get("need"),
     )
 
@@ -288,6 +309,7 @@ def _check_finder(finder_yaml: Any, problems: List[Text]) -> Optional[Finder]:
         finder = Finder(
             areas=areas, outside_places=_text_list(outside["places"]), outside_label=str(outside["label"]),
             unknown_label=str(unknown["label"]), groups=groups,
+            other_nation_places=_text_list(finder_yaml.get("other_nations")),
         )
     except (KeyError, TypeError) as missing:
         problems.append(f"finder.yml: something is missing or misplaced near {missing}. Compare it with bot/content/README.md.")

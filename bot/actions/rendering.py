@@ -34,12 +34,12 @@ def topic_buttons(content: Content, topic_ids: Sequence[Text]) -> List[Dict[Text
 
 def render_topic(
     content: Content, topic: Topic, now: datetime, with_buttons: bool = True, extra_buttons: Sequence[Text] = (),
-    age: Optional[int] = None,
+    age: Optional[int] = None, group: Optional[Text] = None,
 ) -> List[Reply]:
-    """The topic's messages, then its services (those open to someone of `age`), with the
-    buttons on the last message."""
+    """The topic's messages, then its services (those open to someone of `age` and
+    `group`), with the buttons on the last message."""
     replies = [Reply(fill_placeholders(m)) for m in topic.messages]
-    replies += [Reply(render_service(s, content, now)) for s in content.services_for(topic, age)]
+    replies += [Reply(render_service(s, content, now)) for s in content.services_for(topic, age, group)]
     if with_buttons:
         button_ids = list(dict.fromkeys(list(extra_buttons) + list(topic.buttons)))
         replies[-1].buttons = topic_buttons(content, button_ids)

@@ -42,14 +42,19 @@ def find_services(content: Content, need: Optional[Text], area: Text, group: Tex
             return False
         return "warwickshire" in service.areas or area in service.areas
 
+    def for_their_group(service: Service) -> bool:
+        # Someone who skipped the question is most often a woman (this service is for women
+        # and girls first), so women's services count as theirs.
+        return group in service.serves or (group == "everyone" and "women" in service.serves)
+
     def serves_group(service: Service) -> bool:
-        return "everyone" in service.serves or group in service.serves
+        return "everyone" in service.serves or for_their_group(service)
 
     matches = [
         s for s in content.services.values()
         if need in s.needs and covers_area(s) and serves_group(s) and s.phone != "999" and s.suits_age(age)
     ]
-    matches.sort(key=lambda s: ("national" in s.areas, group not in s.serves, not s.always_open))
+    matches.sort(key=lambda s: ("national" in s.areas, not for_their_group(s), not s.always_open))
     return matches[:MAX_SERVICES]
 
 

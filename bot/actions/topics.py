@@ -21,6 +21,7 @@ DANGER_TOPIC = "danger_now"
 FALLBACK_TOPIC = "nlu_fallback"
 SERVICE_TOPIC = "service_contact"
 UNDER_18_TOPIC = "under_18"
+OTHER_NATION_TOPIC = "outside_england_and_wales"
 INTRO_TOPIC = "intro"
 # Intents that are not questions, so never worth answering after an emergency message.
 NOT_QUESTIONS = {"greet", "goodbye", "thank", "affirm", "deny", "stop", "inform", "nlu_fallback", "danger_now", "out_of_scope"}
@@ -129,12 +130,30 @@ class ActionAnswerTopic(Action):
             send(dispatcher, intro + render_services(content, named, content.topics[SERVICE_TOPIC].buttons, uk_now()))
             return [SlotSet("intro_shown", True)] + leave_active_form(tracker)
         first_time, age = young_person(tracker)
-        send(dispatcher, intro + self._answer(content, topic, tracker, first_time, age))
-        return [SlotSet("intro_shown", True), SlotSet("young_age", age)] + topic_events(topic) + leave_active_form(tracker)
+        other_nation_note = self._other_nation_note(tracker, content)
+        intro += other_nation_note
+        said_group = content.group_said_in(tracker.latest_message.get("text") or "")
+        group = said_group or tracker.get_slot("support_group")
+        send(dispatcher, intro + self._answer(content, topic, tracker, first_time, age, group))
+        remembered = [SlotSet("support_group", said_group)] if said_group else []
+        if other_nation_note:
+            remembered.append(SlotSet("outside_england_and_wales", True))
+        return ([SlotSet("intro_shown", True), SlotSet("young_age", age)] + remembered + topic_events(topic)
+                + leave_active_form(tracker))
+
+    @staticmethod
+    def _other_nation_note(tracker: Tracker, content: Content) -> List[Reply]:
+        """For someone who says they are in Scotland or Northern Ireland, once: the routes
+        that follow are for England and Wales, and 999 works everywhere."""
+        if tracker.get_slot("outside_england_and_wales") or content.finder is None:
+            return []
+        if not content.finder.says_outside_england_and_wales(tracker.latest_message.get("text") or ""):
+            return []
+        return render_topic(content, content.topics[OTHER_NATION_TOPIC], uk_now(), with_buttons=False)
 
     @staticmethod
     def _answer(content: Content, topic: Topic, tracker: Tracker, just_said_under_18: bool,
-                age: Optional[int]) -> List[Reply]:
+                age: Optional[int], group: Optional[Text]) -> List[Reply]:
         """The topic, without services closed to someone of `age`; for someone who has just
         said they are under 18, the under-18 answer first (alone, if nothing else was understood)."""
         under_18 = content.topics[UNDER_18_TOPIC]
@@ -146,7 +165,7 @@ class ActionAnswerTopic(Action):
             extra = best_guesses(tracker, content)
         else:
             extra = second_need(ranking, topic.id, content.topic)
-        return first + render_topic(content, topic, uk_now(), extra_buttons=extra, age=age)
+        return first + render_topic(content, topic, uk_now(), extra_buttons=extra, age=age, group=group)
 
 
 class ActionEmergency(Action):

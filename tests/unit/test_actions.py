@@ -179,3 +179,58 @@ def test_an_unsure_second_guess_or_a_non_question_is_not_offered(content):
         _, messages, _ = run_action(ActionAnswerTopic(), make_tracker("safe_place", ranking=ranking, confidence=0.6))
         payloads = [b["payload"] for b in messages[-1]["buttons"]]
         assert payloads == [b["payload"] for b in topic_buttons(content, content.topics["safe_place"].buttons)]
+
+
+# The first line of the National Domestic Abuse Helpline's card (its name and who runs it):
+# other services' wording may mention the helpline, so the card is looked for, not the name.
+HELPLINE_CARD = "National Domestic Abuse Helpline (Refuge)\n"
+
+
+def test_a_man_asking_about_domestic_abuse_gets_a_service_for_men_and_no_service_only_for_women(content):
+    texts, _, events = run_action(ActionAnswerTopic(), make_tracker("domestic_abuse", text="im a man and my wife hits me"))
+    listed = "\n".join(texts)
+    assert "Men's Advice Line" in listed
+    assert HELPLINE_CARD not in listed
+    assert SlotSet("support_group", "men") in events
+
+
+def test_a_word_about_someone_else_says_nothing_about_the_writer(content):
+    texts, _, events = run_action(ActionAnswerTopic(), make_tracker("domestic_abuse", text="a man i know hits his wife"))
+    assert HELPLINE_CARD in "\n".join(texts)
+    assert not [e for e in events if e.get("name") == "support_group"]
+
+
+def test_a_man_worried_about_his_sister_still_gets_the_womens_helpline(content):
+    tracker = make_tracker("worried_about_someone", text="im a man and worried about my sister", slots={"support_group": "men"})
+    texts, _, _ = run_action(ActionAnswerTopic(), tracker)
+    assert HELPLINE_CARD in "\n".join(texts)
+
+
+def test_someone_who_skipped_who_they_are_is_offered_the_womens_helpline_in_the_finder(content):
+    slots = {"area": "unknown", "support_group": "everyone", "support_need": "domestic_abuse"}
+    texts, _, _ = run_action(ActionShowLocalSupport(), make_tracker("inform", slots=slots))
+    assert HELPLINE_CARD in "\n".join(texts)
+
+
+def test_a_man_in_the_finder_is_not_offered_a_service_only_for_women(content):
+    slots = {"area": "rugby", "support_group": "men", "support_need": "domestic_abuse"}
+    texts, _, _ = run_action(ActionShowLocalSupport(), make_tracker("inform", slots=slots))
+    assert HELPLINE_CARD not in "\n".join(texts)
+
+
+def test_someone_in_scotland_is_told_once_that_the_routes_here_are_for_england_and_wales(content):
+    note = content.topics["outside_england_and_wales"].messages[0]
+    texts, _, events = run_action(ActionAnswerTopic(), make_tracker("clares_law", text="i live in glasgow, what is clares law"))
+    assert texts[0] == note and content.topics["clares_law"].messages[0] in texts
+    assert SlotSet("outside_england_and_wales", True) in events
+
+    tracker = make_tracker("clares_law", text="im in glasgow", slots={"outside_england_and_wales": True})
+    texts, _, _ = run_action(ActionAnswerTopic(), tracker)
+    assert note not in texts, "told once is enough"
+
+
+def test_naming_a_place_without_being_there_gets_no_note(content):
+    for text in ("my ex moved to scotland", "what is clares law", "i live in warwick"):
+        texts, _, events = run_action(ActionAnswerTopic(), make_tracker("clares_law", text=text))
+        assert content.topics["outside_england_and_wales"].messages[0] not in texts, text
+        assert SlotSet("outside_england_and_wales", True) not in events

@@ -4,7 +4,7 @@ from __future__ import annotations
 import os
 import shutil
 import time
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -105,6 +105,38 @@ def test_unverified_and_stale_entries_are_listed_for_review(content_copy):
     notes = "\n".join(result.review_notes)
     assert "Stale: service 'samaritans'" in notes
     assert "Not verified: service 'rape_crisis_support_line'" in notes
+
+
+def test_a_review_date_warns_30_days_before_and_fails_the_check_once_past(content_copy, capsys):
+    soon, past = date.today() + timedelta(days=10), date.today() - timedelta(days=1)
+    edit_yaml(content_copy / "services.yml", lambda d: service(d, "samaritans").update(review_by=soon))
+    result = check_directory(content_copy)
+    assert "Review due: service 'samaritans'" in "\n".join(result.review_notes) and not result.overdue
+    assert content_command(["check", "--dir", str(content_copy)]) == 0
+
+    edit_yaml(content_copy / "services.yml", lambda d: service(d, "samaritans").update(review_by=past))
+    result = check_directory(content_copy)
+    assert result.ok, "an overdue review must not take the assistant's content offline"
+    assert result.overdue == [f"Review overdue: service 'samaritans' was to be reviewed by {past.isoformat()}."]
+    assert content_command(["check", "--dir", str(content_copy)]) == 1
+    assert "past their review date" in capsys.readouterr().out
+
+
+def test_a_review_date_that_is_not_a_date_is_refused(content_copy):
+    assert "'review_by' must be a date" in problems_after(
+        content_copy, "services.yml", lambda d: service(d, "samaritans").update(review_by="soon"))
+
+
+def test_hours_without_a_checked_source_are_listed_for_review(content_copy):
+    edit_yaml(content_copy / "services.yml", lambda d: service(d, "national_stalking_helpline").update(hours_verified=False))
+    notes = "\n".join(check_directory(content_copy).review_notes)
+    assert "Hours without a checked source: service 'national_stalking_helpline'" in notes
+
+
+def test_every_victims_code_topic_has_a_review_date(content):
+    code_topics = [t for t in content.topics.values() if t.id == "victims_code" or t.id.startswith("vc_")]
+    assert len(code_topics) == 13
+    assert all(t.review_by is not None for t in code_topics)
 
 
 def test_edits_go_live_without_a_restart_and_broken_edits_keep_the_last_good_content(content_copy):
