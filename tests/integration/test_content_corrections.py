@@ -105,3 +105,15 @@ def test_a_girl_who_gives_her_age_gets_the_under_18_path_and_no_adult_only_servi
     adults = [s.name for s in content.services.values() if s.min_age and s.min_age >= 18]
     cards = [t for t in replies + later if any(t.startswith(name) for name in adults)]
     assert not cards, cards
+
+
+def test_a_man_is_not_given_only_a_service_for_women(stack):
+    reply = ask(stack, "I'm a man and my wife hits me, is this domestic abuse?")
+    assert "men's advice line" in reply
+    assert "national domestic abuse helpline (refuge)\n" not in reply + "\n", "a helpline for women, as a card"
+
+
+def test_someone_in_scotland_is_told_the_routes_here_are_for_england_and_wales(stack):
+    reply = ask(stack, "I live in Glasgow, what is Clare's Law?")
+    assert "scotland or northern ireland" in reply and "999" in reply
+    assert "england and wales" in reply
