@@ -14,10 +14,15 @@ import requests
 from tests.stack import Chat
 
 
-def ask(stack, payload: str) -> str:
+def reply_messages(stack, payload: str) -> List[str]:
+    """Each message of the reply to `payload` in a new conversation, lower-cased."""
     response = requests.post(stack.url, json={"sender": f"corrections-{uuid.uuid4().hex}", "message": payload}, timeout=60)
     response.raise_for_status()
-    return "\n".join(r.get("text", "") for r in response.json()).lower()
+    return [r.get("text", "").lower() for r in response.json()]
+
+
+def ask(stack, payload: str) -> str:
+    return "\n".join(reply_messages(stack, payload))
 
 
 def says_any(text: str, patterns: List[str]) -> List[str]:
@@ -117,3 +122,16 @@ def test_someone_in_scotland_is_told_the_routes_here_are_for_england_and_wales(s
     reply = ask(stack, "I live in Glasgow, what is Clare's Law?")
     assert "scotland or northern ireland" in reply and "999" in reply
     assert "england and wales" in reply
+
+
+def test_opening_times_nobody_confirmed_are_never_shown_as_open_now(stack, content):
+    unconfirmed = [s for s in content.services.values() if s.opening_times and not s.hours_verified]
+    assert any(s.id == "karma_nirvana" for s in unconfirmed)
+    card = next(m for m in reply_messages(stack, "/honour_based_abuse") if m.startswith("karma nirvana\n"))
+    assert "check these opening times" in card
+    assert "open now" not in card and "closed now" not in card
+
+
+def test_protection_notices_are_not_promised_where_they_may_not_exist(stack):
+    reply = ask(stack, "/domestic_abuse_protection_order")
+    assert "may not be available in your area" in reply and "999" in reply
