@@ -33,10 +33,14 @@ class Settings:
     content_dir: Path
     conversation_retention_hours: int
     cors_origins: str
+    # Where the action server listens: this machine only, unless a deployment says otherwise.
+    action_server_host: str
+    # The shared secret the Rasa server sends the action server (bot/endpoints.yml).
+    action_server_token: str = field(repr=False)
 
     @property
     def action_endpoint_url(self) -> str:
-        return f"http://localhost:{self.action_server_port}/webhook"
+        return f"http://127.0.0.1:{self.action_server_port}/webhook"
 
 
 def _positive_int(name: str, default: int) -> int:
@@ -73,7 +77,14 @@ def load_settings() -> Settings:
         content_dir=content_dir,
         conversation_retention_hours=_positive_int("CONVERSATION_RETENTION_HOURS", 1),
         cors_origins=os.environ.get("CORS_ORIGINS", "http://localhost:8000"),
+        action_server_host=os.environ.get("ACTION_SERVER_HOST", "127.0.0.1").strip() or "127.0.0.1",
+        action_server_token=_secret("ACTION_SERVER_TOKEN", DEV_ACTION_SERVER_TOKEN, _is_production(),
+                                    purpose="the same for the Rasa server and the action server"),
     )
+
+
+# Only for a laptop: production refuses to start with it (_secret).
+DEV_ACTION_SERVER_TOKEN = "dev-only-action-server-token"
 
 
 # Handoff to the force (connectors/handoff, force_inbox): see docs/handoff-contract.md.

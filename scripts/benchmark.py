@@ -177,6 +177,8 @@ def project_servers(model: Path, work: Path, label: str = "project",
     rasa_port, action_port = free_port(), free_port()
     env = serve_env(
         ACTION_ENDPOINT_URL=f"http://{HOST}:{action_port}/webhook",
+        ACTION_SERVER_PORT=str(action_port),
+        ACTION_SERVER_TOKEN=secrets.token_urlsafe(32),
         CONVERSATION_RETENTION_HOURS="1",
         HANDOFF_OUTBOX_PATH=str(work / "outbox.db"),
         HANDOFF_KEY_FILE=str(work / "outbox.key"),
@@ -184,8 +186,7 @@ def project_servers(model: Path, work: Path, label: str = "project",
         WIDGET_ADDRESS_REQUESTS_PER_MINUTE="100000000",
         **(extra or {}),
     )
-    actions = Server(f"{label} action server", [RASA, "run", "actions", "--actions", "bot.actions",
-                                               "--port", str(action_port)],
+    actions = Server(f"{label} action server", [sys.executable, "-m", "bot.action_server"],
                      ROOT, env, f"http://{HOST}:{action_port}/health")
     rasa = Server(f"{label} Rasa server", [RASA, "run", "--model", str(model), "--endpoints", "bot/endpoints.yml",
                                            "--credentials", "bot/credentials.yml", "--interface", HOST,

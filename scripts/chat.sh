@@ -5,7 +5,7 @@ cd "$(dirname "$0")/.."
 scripts/setup.sh
 source scripts/env.sh
 MODEL=$(.venv/bin/python scripts/train.py --print-path)
-.venv/bin/rasa run actions --actions bot.actions --port "$ACTION_SERVER_PORT" > /dev/null 2>&1 &
+.venv/bin/python -m bot.action_server > /dev/null 2>&1 &
 actions_pid=$!
 trap 'kill $actions_pid 2>/dev/null || true; wait $actions_pid 2>/dev/null || true' INT TERM EXIT
 .venv/bin/rasa shell --model "$MODEL" --endpoints bot/endpoints.yml

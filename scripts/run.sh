@@ -21,7 +21,7 @@ stop_all() {
 }
 trap stop_all INT TERM EXIT
 
-.venv/bin/rasa run actions --actions bot.actions --port "$ACTION_SERVER_PORT" &
+.venv/bin/python -m bot.action_server &
 pids+=($!)
 .venv/bin/python -m force_inbox &
 pids+=($!)

@@ -89,6 +89,8 @@ class Stack:
     force_port: int  # where demo_sites serves the force's page, allowed in the test partner list
     partner_port: int  # where demo_sites serves the partner's page, allowed too
     outbox: Path  # the handoff outbox's SQLite file
+    action_server: str  # http://127.0.0.1:<port>, which only the Rasa server may use
+    action_token: str  # the shared secret the Rasa server sends the action server
 
     def received_handoffs(self) -> List[Dict]:
         """Every handoff the reference force inbox has received so far."""
@@ -206,11 +208,13 @@ def running_stack(folder: Path, extra_env: Optional[Dict[str, str]] = None) -> I
     data.mkdir(parents=True, exist_ok=True)
     partners = folder / "partners.yml"
     write_test_partners(partners, force_port, partner_port)
-    api_token = secrets.token_urlsafe(24)
+    api_token, action_token = secrets.token_urlsafe(24), secrets.token_urlsafe(32)
     env = {
         **os.environ,
         "RASA_TELEMETRY_ENABLED": "false",
-        "ACTION_ENDPOINT_URL": f"http://localhost:{action_port}/webhook",
+        "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{action_port}/webhook",
+        "ACTION_SERVER_PORT": str(action_port),
+        "ACTION_SERVER_TOKEN": action_token,
         "CONVERSATION_RETENTION_HOURS": "1",
         "HANDOFF_OUTBOX_PATH": str(data / "outbox.db"),
         "HANDOFF_KEY_FILE": str(data / "outbox.key"),
@@ -235,11 +239,11 @@ def running_stack(folder: Path, extra_env: Optional[Dict[str, str]] = None) -> I
         try:
             start(PYTHON, "-m", "force_inbox")
             start(PYTHON, "-m", "connectors.handoff.dispatcher")
-            start(RASA, "run", "actions", "--actions", "bot.actions", "--port", str(action_port))
+            start(PYTHON, "-m", "bot.action_server")
             start(RASA, "run", "--model", str(model), "--endpoints", "bot/endpoints.yml",
                   "--credentials", "bot/credentials.yml", "--port", str(rasa_port),
                   "--enable-api", "--auth-token", api_token)
-            wait_until_up(f"http://localhost:{action_port}/health", processes, log_path)
+            wait_until_up(f"http://127.0.0.1:{action_port}/health", processes, log_path)
             wait_until_up(f"http://localhost:{rasa_port}/", processes, log_path)
             wait_until_up(f"http://localhost:{inbox_port}/healthz", processes, log_path)
             yield Stack(
@@ -250,6 +254,8 @@ def running_stack(folder: Path, extra_env: Optional[Dict[str, str]] = None) -> I
                 force_port=force_port,
                 partner_port=partner_port,
                 outbox=data / "outbox.db",
+                action_server=f"http://127.0.0.1:{action_port}",
+                action_token=action_token,
             )
         finally:
             stop(processes)
