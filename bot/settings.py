@@ -78,7 +78,7 @@ def load_settings() -> Settings:
         conversation_retention_hours=_positive_int("CONVERSATION_RETENTION_HOURS", 1),
         cors_origins=os.environ.get("CORS_ORIGINS", "http://localhost:8000"),
         action_server_host=os.environ.get("ACTION_SERVER_HOST", "127.0.0.1").strip() or "127.0.0.1",
-        action_server_token=_secret("ACTION_SERVER_TOKEN", DEV_ACTION_SERVER_TOKEN, _is_production(),
+        action_server_token=_secret("ACTION_SERVER_TOKEN", DEV_ACTION_SERVER_TOKEN, is_production(),
                                     purpose="the same for the Rasa server and the action server"),
     )
 
@@ -152,7 +152,9 @@ class ForceInboxSettings:
     psd_secret: str = field(repr=False)
 
 
-def _is_production() -> bool:
+def is_production() -> bool:
+    """APP_ENV=production: every secret must be real, and only the public channels answer."""
+    load_dotenv(PROJECT_ROOT / ".env", override=False)
     env = os.environ.get("APP_ENV", "development").strip().lower()
     if env not in ("development", "production"):
         raise SettingsError(f"Setting APP_ENV must be 'development' or 'production', not {env!r}. Fix it in .env.")
@@ -217,7 +219,7 @@ def _outbox_url(production: bool) -> str:
 def load_handoff_settings() -> HandoffSettings:
     """Settings for the outbox and the dispatcher that delivers handoffs to the force."""
     load_dotenv(PROJECT_ROOT / ".env", override=False)
-    production = _is_production()
+    production = is_production()
     keys = tuple(k.strip() for k in os.environ.get("HANDOFF_ENCRYPTION_KEY", "").split(",") if k.strip())
     if production and not keys:
         raise SettingsError(
@@ -281,7 +283,7 @@ def load_handoff_settings() -> HandoffSettings:
 def load_force_inbox_settings() -> ForceInboxSettings:
     """Settings for the reference receiver (the force's side), python -m force_inbox."""
     load_dotenv(PROJECT_ROOT / ".env", override=False)
-    production = _is_production()
+    production = is_production()
     token = _secret("FORCE_INBOX_TOKEN", DEV_INBOX_TOKEN, production,
                     purpose="because it protects the page that shows people's details")
     # The inbox checks signatures with the secrets the sender signs with, unless told otherwise.
@@ -324,7 +326,7 @@ def _whole_number(name: str, default: int) -> int:
 def load_widget_settings() -> WidgetSettings:
     """Settings for the website chat widget's channel, /webhooks/widget/."""
     load_dotenv(PROJECT_ROOT / ".env", override=False)
-    production = _is_production()
+    production = is_production()
     key = _secret("WIDGET_BUTTON_KEY", DEV_WIDGET_BUTTON_KEY, production,
                   purpose="the same on every Rasa server, because it signs the widget's buttons")
     return WidgetSettings(

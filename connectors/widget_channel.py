@@ -37,7 +37,7 @@ from connectors.widget_signing import button_signature_ok, sign_button
 logger = logging.getLogger(__name__)
 
 STATIC_DIR = Path(__file__).resolve().parent / "widget_static"
-CONVERSATION_ID = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
+CONVERSATION_ID = re.compile(r"[A-Za-z0-9_-]{8,64}")  # fullmatch: "$" would let a trailing newline in
 SIGNATURE = re.compile(r"^[0-9a-fA-F]{64}$")
 STATIC_SEGMENT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
 STATIC_TYPES = {
@@ -281,7 +281,7 @@ class WidgetInput(InputChannel):
     @staticmethod
     def _conversation_id(body: Mapping[str, Any]) -> str:
         conversation_id = body.get("conversation_id")
-        if not isinstance(conversation_id, str) or not CONVERSATION_ID.match(conversation_id):
+        if not isinstance(conversation_id, str) or not CONVERSATION_ID.fullmatch(conversation_id):
             raise _bad_request("invalid_conversation_id")
         return conversation_id
 

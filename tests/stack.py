@@ -143,6 +143,11 @@ class Chat:
         self.name = f"Tester {uuid.uuid4().hex[:12]}"
         self.buttons: List[Dict] = []
 
+    @property
+    def server_id(self) -> str:
+        """The conversation's id on the server: the REST channel keeps its own ("rest:<id>")."""
+        return f"rest:{self.id}" if self.channel == "rest" else self.id
+
     def _post(self, body: Dict) -> List[Dict]:
         if self.channel == "rest":
             response = requests.post(self.stack.url, json={"sender": self.id, **body}, timeout=60)

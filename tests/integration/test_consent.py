@@ -106,7 +106,7 @@ def test_the_menu_at_the_consent_question_cancels_and_forgets_the_answers(stack,
     replies = chat.say("menu")
     assert replies[0] == content.topics["handoff_cancelled"].messages[0]
     assert replies[-1] == content.topics["menu"].messages[-1]
-    tracker = stack.tracker(chat.id)
+    tracker = stack.tracker(chat.server_id)
     assert tracker["active_loop"] in ({}, None) or not tracker["active_loop"].get("name")
     assert tracker["slots"]["handoff_name"] is None
     assert stack.outbox_size() == accepted_before
@@ -131,7 +131,7 @@ def test_two_unclear_answers_offer_to_cancel_and_cancel_keeps_nothing(stack, con
     accepted_before = stack.outbox_size()
     replies = chat.press("Cancel, send nothing")
     assert replies[0] == content.topics["handoff_cancelled"].messages[0]
-    slots = stack.tracker(chat.id)["slots"]
+    slots = stack.tracker(chat.server_id)["slots"]
     assert slots["handoff_name"] is None and slots["handoff_read_back"] is None
     assert stack.outbox_size() == accepted_before
 

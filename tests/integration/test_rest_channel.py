@@ -131,3 +131,51 @@ def test_cancelling_a_handoff_sends_nothing(stack):
     chat.say('/inform{"handoff_topic":"domestic_abuse"}')
     replies = chat.say("cancel")
     assert any("Nothing has been sent" in t for t in texts(replies))
+
+
+# ---- the fence around the REST channel (issue 13, finding 2) --------------------------------
+
+def test_rest_conversations_are_their_own_and_never_continue_a_widget_conversation(stack, content):
+    from tests.stack import Chat
+
+    widget = Chat(stack, "widget")
+    widget.say("what is clares law")
+    before = stack.said(widget.id)
+    replies = requests.post(stack.url, json={"sender": widget.id, "message": "how do i apply"}, timeout=60).json()
+    assert stack.said(widget.id) == before, "the widget conversation was continued through REST"
+    assert texts(replies)[0] == content.topics["intro"].messages[0], "REST started a conversation of its own"
+    assert "user: how do i apply" in stack.said(f"rest:{widget.id}")
+
+
+def test_what_the_caller_says_about_its_channel_and_partner_is_ignored(stack):
+    sender = f"claims-{uuid.uuid4().hex}"
+    body = {"sender": sender, "message": "hello", "input_channel": "widget", "metadata": {"partner_id": "refuge"}}
+    requests.post(stack.url, json=body, timeout=60).raise_for_status()
+    users = [e for e in stack.tracker(f"rest:{sender}")["events"] if e["event"] == "user"]
+    assert users[-1]["input_channel"] == "rest"
+    assert "partner_id" not in (users[-1].get("metadata") or {})
+
+
+@pytest.mark.parametrize("body", [b"[1, 2]", b"not json", b'{"sender": "x", "message": "\\ud800 hello"}', b"{}"])
+def test_bad_bodies_get_a_kind_4xx_not_a_500(stack, body):
+    response = requests.post(stack.url, data=body, headers={"Content-Type": "application/json"}, timeout=30)
+    assert response.status_code == 400
+    assert set(response.json()) == {"error"}
+
+
+def test_a_huge_message_is_refused_before_it_costs_anything(stack):
+    response = requests.post(stack.url, json={"sender": "huge", "message": "a" * 200_000}, timeout=30)
+    assert response.status_code == 413
+    assert "too long" in response.json()["error"]
+
+
+def test_only_this_machine_may_use_it(stack):
+    from tests.integration.test_action_server import this_machines_other_address
+
+    address = this_machines_other_address()
+    if not address or address.startswith("127."):
+        pytest.skip("this machine has no address other than loopback")
+    port = int(stack.rasa.rsplit(":", 1)[1])
+    response = requests.post(f"http://{address}:{port}/webhooks/rest/webhook",
+                             json={"sender": "far", "message": "hello"}, timeout=30)
+    assert response.status_code == 403

@@ -207,6 +207,8 @@ def test_malformed_requests_get_a_kind_error_and_no_traceback(server):
         (json.dumps({"conversation_id": "x" * 65, "text": "hello"}).encode(), "invalid_conversation_id"),
         (json.dumps({"conversation_id": "has spaces in it", "text": "hello"}).encode(), "invalid_conversation_id"),
         (json.dumps({"conversation_id": "../../etc/passwd", "text": "hello"}).encode(), "invalid_conversation_id"),
+        (json.dumps({"conversation_id": "abcdefgh12\n", "text": "hello"}).encode(), "invalid_conversation_id"),
+        (json.dumps({"conversation_id": "rest:abcdefgh12", "text": "hello"}).encode(), "invalid_conversation_id"),
         (json.dumps({"conversation_id": CONVERSATION}).encode(), "text_or_button_required"),
         (json.dumps({"conversation_id": CONVERSATION, "text": "hi", "button": {}}).encode(), "text_or_button_required"),
         (json.dumps({"conversation_id": CONVERSATION, "text": ["hello"]}).encode(), "invalid_text"),
