@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hmac
 import logging
+import os
 
 from rasa_sdk import utils
 from rasa_sdk.endpoint import create_app
@@ -25,6 +26,7 @@ from sanic import Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot import log_privacy
 from bot.settings import load_settings
 
 TOKEN_HEADER = "X-Action-Server-Token"
@@ -68,8 +70,9 @@ def build_app(token: str, actions_package: str = "bot.actions") -> Sanic:
 
 def main() -> None:
     settings = load_settings()
-    utils.configure_colored_logging("INFO")
+    utils.configure_colored_logging(os.environ.get("LOG_LEVEL", "INFO"))
     utils.update_sanic_log_level()
+    log_privacy.install()
     app = build_app(settings.action_server_token)
     logger.info("Action server on http://%s:%s", settings.action_server_host, settings.action_server_port)
     app.run(settings.action_server_host, settings.action_server_port, workers=utils.number_of_sanic_workers(),

@@ -27,6 +27,7 @@ from sanic.exceptions import PayloadTooLarge
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot import log_privacy
 from bot.gc_tuning import freeze_what_is_loaded
 from bot.settings import WidgetSettings, load_widget_settings
 from bot.tracker_store import forget_conversation
@@ -433,11 +434,13 @@ class WidgetInput(InputChannel):
 
             return register
 
-        # Rasa loads the model before the server starts; this runs once it has
-        # (for the whole server, REST channel included: bot/gc_tuning.py says why).
+        # Rasa loads the model before the server starts; this runs once it has, and once
+        # the server's logging is set up (for the whole server, REST channel included:
+        # bot/gc_tuning.py and bot/log_privacy.py say why).
         @widget.listener("after_server_start")
         async def freeze_the_loaded_model(app: Sanic, loop: Any) -> None:
             freeze_what_is_loaded()
+            log_privacy.install()
 
         @route("/", ["GET"])
         async def health(request: Request) -> HTTPResponse:
