@@ -15,14 +15,14 @@ withhold the details of every log line at the point where it is written:
 
 `install()` is called once a server's own logging is set up: the Rasa server from the
 widget channel's start-up listener, the action server from bot/action_server.py. It
-only touches the handlers that exist then, so a test process's own log capture is left
-alone.
+wraps the formatter of each handler that exists then (not pytest's log capture, when a
+test starts a server in its own process), and never changes a log record.
 """
 from __future__ import annotations
 
 import logging
 import sys
-from typing import Any, Dict
+from typing import Any, Dict, Optional
 
 import structlog
 
@@ -31,22 +31,26 @@ WITHHELD = "[details withheld]"
 EVENT_FIELDS = {"event", "event_info", "event_key", "log_level", "level", "timestamp"}
 
 
-class WithholdDetails(logging.Filter):
-    """Keeps a stdlib log line's template and level; drops its arguments and exception text."""
+class WithholdingFormatter(logging.Formatter):
+    """Writes a log line with its template and level only: arguments and exception text
+    are withheld. It formats a copy, so other handlers (a test's log capture) still see
+    the record as it was logged."""
 
-    def filter(self, record: logging.LogRecord) -> bool:
-        if getattr(record, "_details_withheld", False):
-            return True  # a record passes every handler; change it once
-        record._details_withheld = True
-        if record.args:
-            record.msg, record.args = f"{record.msg} {WITHHELD}", ()
-        if record.exc_info:
-            kind = record.exc_info[0].__name__ if record.exc_info[0] else "error"
-            record.msg, record.exc_info, record.exc_text = f"{record.msg} ({kind})", None, None
-        record.stack_info = None
-        if record.name == "sanic.access":
-            record.host, record.request = "[address withheld]", "[request withheld]"
-        return True
+    def __init__(self, inner: Optional[logging.Formatter]) -> None:
+        super().__init__()
+        self.inner = inner or logging.Formatter()
+
+    def format(self, record: logging.LogRecord) -> str:
+        safe = logging.makeLogRecord(record.__dict__)
+        if safe.args:
+            safe.msg, safe.args = f"{safe.msg} {WITHHELD}", ()
+        if safe.exc_info:
+            kind = safe.exc_info[0].__name__ if safe.exc_info[0] else "error"
+            safe.msg, safe.exc_info, safe.exc_text = f"{safe.msg} ({kind})", None, None
+        safe.exc_text, safe.stack_info = None, None
+        if safe.name == "sanic.access":
+            safe.host, safe.request = "[address withheld]", "[request withheld]"
+        return self.inner.format(safe)
 
 
 def withhold_event_fields(_logger: Any, _method: str, event_dict: Dict[str, Any]) -> Dict[str, Any]:
@@ -61,9 +65,6 @@ def withhold_event_fields(_logger: Any, _method: str, event_dict: Dict[str, Any]
     return kept
 
 
-_FILTER = WithholdDetails()
-
-
 def install() -> None:
     """Withholds details from every log handler that exists now, from structlog and from
     warnings. Safe to call more than once."""
@@ -73,8 +74,10 @@ def install() -> None:
     ]
     for logger in loggers:
         for handler in logger.handlers:
-            if _FILTER not in handler.filters:
-                handler.addFilter(_FILTER)
+            if type(handler).__module__.startswith("_pytest"):
+                continue  # a test's own log capture, which tests read to check what was logged
+            if not isinstance(handler.formatter, WithholdingFormatter):
+                handler.setFormatter(WithholdingFormatter(handler.formatter))
     # In place: Rasa configures structlog to cache each logger on first use, and the
     # cached loggers share this list, so a new configuration would not reach them.
     processors = structlog.get_config()["processors"]

@@ -93,12 +93,13 @@ def _bad_request(code: str) -> WidgetError:
 def _clean_text(text: str) -> str:
     """What a person typed, made safe to pass to Rasa.
 
-    Control characters (other than new lines and tabs) are dropped, and every leading
+    Control characters (other than new lines and tabs) and lone surrogates (half of
+    an emoji, which cannot be written as UTF-8) are dropped, and every leading
     "/" and space is removed: Rasa reads a message that starts with "/" (after
     stripping spaces) as an intent command such as /restart, which only the server's
     signed buttons may send.
     """
-    kept = "".join(c for c in text if c in "\n\t" or unicodedata.category(c) != "Cc")
+    kept = "".join(c for c in text if c in "\n\t" or unicodedata.category(c) not in ("Cc", "Cs"))
     while kept[:1].isspace() or kept[:1] == "/":
         kept = kept[1:]
     return kept.strip()

@@ -119,6 +119,13 @@ def test_text_that_is_only_slashes_or_spaces_is_asked_for_again(server):
     assert server.agent.received == []
 
 
+def test_half_an_emoji_is_dropped_not_a_server_error(server):
+    """A lone surrogate ("\\ud83d", half of an emoji) cannot be written as UTF-8."""
+    assert server.post("/message", {"conversation_id": CONVERSATION, "text": "help \ud83d me"}).status_code == 200
+    assert server.agent.received[-1].text == "help  me"
+    assert_kind_error(server.post("/message", {"conversation_id": CONVERSATION, "text": "\ud83d"}), 400, "empty_message")
+
+
 # ---- buttons ------------------------------------------------------------------------------
 
 
