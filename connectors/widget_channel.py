@@ -200,8 +200,12 @@ class WidgetInput(InputChannel):
         origin = request.headers.get("origin")
         if not origin or origin.strip() == "null":
             return self._error(request, _origin_refused())
-        # Answered for any site, so a refused site's real request arrives and gets a
-        # refusal it can read; partners and refusals are decided on the request itself.
+        if self.partners.for_origin(origin) is None:
+            # No CORS headers for a site that is not a partner: its browser stops the
+            # request there, and nothing about this server is offered to it.
+            logger.info("Widget channel: refused a preflight from a site not in the partner list.")
+            refused = _origin_refused()
+            return self._json(request, {"error": {"code": refused.code, "message": refused.message}}, refused.status)
         return response.empty(
             status=204,
             headers={

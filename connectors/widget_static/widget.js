@@ -101,6 +101,10 @@
     generation: 0, // bumped on clear and exit, so late replies are dropped
     exiting: false,
     displayName: TEXT.defaultName,
+    // For a site not in the partner list: the server's own words, read from /partner
+    // (its preflights are refused, so a refused message could not be read).
+    refusal: null,
+    partnerLoaded: null,
   };
   state.continuing = Boolean(state.conversationId);
 
@@ -119,7 +123,7 @@
     buildWidget(colour);
     listenForShift();
     window.addEventListener("pageshow", restoreAfterBack);
-    loadPartner();
+    state.partnerLoaded = loadPartner();
   }
 
   function findOwnScript() {
@@ -680,7 +684,8 @@
       return data;
     } catch (error) {
       if (error.userMessage) throw error;
-      throw chatError(timedOut ? TEXT.errors.timeout : TEXT.errors.network);
+      if (!timedOut) await state.partnerLoaded;
+      throw chatError(timedOut ? TEXT.errors.timeout : state.refusal || TEXT.errors.network);
     } finally {
       window.clearTimeout(timer);
       if (state.request === controller) state.request = null;
@@ -733,7 +738,10 @@
         credentials: "omit",
         referrerPolicy: "no-referrer",
       });
-      if (!response.ok) return;
+      if (!response.ok) {
+        if (response.status === 403) state.refusal = serverMessage(await response.json().catch(() => null));
+        return;
+      }
       const partner = await response.json();
       if (partner && typeof partner.display_name === "string" && partner.display_name.trim()) {
         setDisplayName(partner.display_name.trim().slice(0, 80));
