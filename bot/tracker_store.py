@@ -33,6 +33,7 @@ from rasa.core.tracker_store import (
 )
 from rasa.shared.core.conversation import Dialogue
 from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
 logger = logging.getLogger(__name__)
@@ -128,6 +129,21 @@ async def _forget_in(store: TrackerStore, sender_id: Text) -> bool:
         store.db.delete_item(Key={"sender_id": sender_id})
         return True
     return False
+
+
+async def conversation_partner(tracker_store: TrackerStore, sender_id: Text) -> Optional[Text]:
+    """The partner site a conversation was held on (the widget channel records it with
+    each message), or None for a conversation the store does not have."""
+    tracker = tracker_store.retrieve(sender_id)
+    if inspect.isawaitable(tracker):
+        tracker = await tracker
+    if tracker is None:
+        return None
+    for event in tracker.events:
+        partner = (getattr(event, "metadata", None) or {}).get("partner_id") if isinstance(event, UserUttered) else None
+        if partner:
+            return partner
+    return None
 
 
 async def forget_conversation(tracker_store: TrackerStore, sender_id: Text) -> bool:

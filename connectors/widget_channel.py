@@ -30,7 +30,7 @@ from sanic.response import HTTPResponse
 from bot import log_privacy
 from bot.gc_tuning import freeze_what_is_loaded
 from bot.settings import WidgetSettings, load_widget_settings
-from bot.tracker_store import forget_conversation
+from bot.tracker_store import conversation_partner, forget_conversation
 from connectors.widget_limits import RateLimiter, client_address
 from connectors.widget_partners import Partner, Partners, load_partners
 from connectors.widget_signing import button_signature_ok, sign_button
@@ -387,7 +387,7 @@ class WidgetInput(InputChannel):
         return self._json(request, {"messages": self._outgoing(collector.messages, conversation_id)})
 
     async def _forget(self, request: Request) -> HTTPResponse:
-        self._partner(request)
+        partner = self._partner(request)
         self._limit_address(request)
         body = await self._read_json(request)
         conversation_id = self._conversation_id(body)
@@ -395,6 +395,12 @@ class WidgetInput(InputChannel):
         tracker_store = getattr(agent, "tracker_store", None)
         if tracker_store is None:
             raise WidgetError(503, "not_ready", "The assistant is starting up. Please try again in a minute. " + DANGER)
+        started_on = await conversation_partner(tracker_store, conversation_id)
+        if started_on is not None and started_on != partner.id:
+            # Only the site a conversation was held on may erase it; the answer does not
+            # say whether the conversation exists.
+            logger.info("Widget channel: refused to erase a conversation held on another partner's site.")
+            return self._json(request, {"forgotten": False})
         lock_store = getattr(agent, "lock_store", None)
         if lock_store is not None:
             # Waits for a message of this conversation still being answered, so it cannot save it back.

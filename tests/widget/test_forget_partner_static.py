@@ -175,3 +175,17 @@ def test_only_known_kinds_of_file_inside_the_folder_are_served(static_server):
 def test_the_widget_files_live_in_connectors_widget_static():
     assert STATIC_DIR.name == "widget_static" and STATIC_DIR.parent.name == "connectors"
     assert STATIC_DIR.is_dir()
+
+
+def test_only_the_site_a_conversation_was_held_on_may_erase_it(make_server):
+    server = make_server(agent=agent_that_saves())
+    store = server.agent.tracker_store
+    assert server.post("/message", {"conversation_id": MINE, "text": "hello"}, origin=POLICE).status_code == 200
+
+    from_another_partner = server.post("/forget", {"conversation_id": MINE}, origin=CHARITY)
+    assert from_another_partner.status_code == 200
+    assert from_another_partner.json() == {"forgotten": False}
+    assert server.run(store.retrieve(MINE)) is not None
+
+    assert server.post("/forget", {"conversation_id": MINE}, origin=POLICE).json() == {"forgotten": True}
+    assert server.run(store.retrieve(MINE)) is None
