@@ -6,6 +6,8 @@ is acceptable for a brake on abuse; nothing here is needed for correctness.
 """
 from __future__ import annotations
 
+import ipaddress
+
 import time
 from typing import Callable, Dict, List, Optional, Tuple
 
@@ -52,8 +54,23 @@ def client_address(peer: Optional[str], forwarded_for: Optional[str], trusted_pr
     proxies vouch for; entries further left are the client's to choose. One proxy that
     overwrites the header instead: that entry is the only one, and the same.
     """
+    address = peer or "unknown"
     if trusted_proxy_hops > 0 and forwarded_for:
         hops = [hop.strip() for hop in forwarded_for.split(",") if hop.strip()]
         if hops:
-            return hops[-min(trusted_proxy_hops, len(hops))]
-    return peer or "unknown"
+            address = hops[-min(trusted_proxy_hops, len(hops))]
+    return counted_as(address)
+
+
+def counted_as(address: str) -> str:
+    """What one client is: an IPv4 address, or an IPv6 /64 network, since one home or
+    phone is usually given a whole /64 and could otherwise use a new address per request."""
+    try:
+        ip = ipaddress.ip_address(address.split("%")[0])
+    except ValueError:
+        return address
+    if ip.version == 4:
+        return str(ip)
+    if ip.ipv4_mapped is not None:
+        return str(ip.ipv4_mapped)
+    return str(ipaddress.ip_network(f"{ip}/64", strict=False))

@@ -173,6 +173,15 @@ def test_the_client_address():
     assert client_address(None, None, 0) == "unknown"
 
 
+def test_ipv6_clients_are_counted_by_their_64_network():
+    one_home = ["2001:db8:1:2::1", "2001:db8:1:2:aaaa:bbbb:cccc:dddd", "2001:DB8:1:2::ffff"]
+    assert {client_address(address, None, 0) for address in one_home} == {"2001:db8:1:2::/64"}
+    assert client_address("2001:db8:1:3::1", None, 0) == "2001:db8:1:3::/64"
+    assert client_address("10.0.0.1", "2001:db8:1:2::7", 1) == "2001:db8:1:2::/64"
+    assert client_address("::ffff:203.0.113.9", None, 0) == "203.0.113.9"
+    assert client_address("not-an-address", None, 0) == "not-an-address"
+
+
 # ---- the handoff says which partner site it came from ----------------------------------------
 
 
