@@ -27,6 +27,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot import log_privacy
+from bot.http_headers import add_api_headers
 from bot.settings import load_settings
 
 TOKEN_HEADER = "X-Action-Server-Token"
@@ -63,6 +64,10 @@ def build_app(token: str, actions_package: str = "bot.actions") -> Sanic:
             logger.error("The action server failed on a request: %s", type(exception).__name__)
             return kind_error(500, "Something went wrong on our side.")
         return kind_error(status, "That request could not be handled.")
+
+    @app.on_response
+    async def api_headers(request: Request, answer: HTTPResponse) -> None:
+        add_api_headers(answer)
 
     app.error_handler.add(Exception, no_echo)
     return app

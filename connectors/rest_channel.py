@@ -26,6 +26,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.http_headers import add_api_headers
 from bot.settings import SettingsError, is_production, load_widget_settings
 
 PREFIX = "rest:"
@@ -103,5 +104,9 @@ class DeveloperRestInput(RestInput):
             if request.path.rstrip("/").endswith("/webhooks/rest") and request.method == "GET" and not self.production:
                 return None  # the health check
             return refusal(self.production, request.ip, request.body, self.max_body_bytes)
+
+        @webhook.on_response
+        async def api_headers(request: Request, answer: HTTPResponse) -> None:
+            add_api_headers(answer)
 
         return webhook

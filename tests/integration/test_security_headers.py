@@ -1,0 +1,45 @@
+"""Security headers on what every server sends (issue 13, "Also"), checked on the running stack."""
+from __future__ import annotations
+
+import requests
+
+from bot.action_server import TOKEN_HEADER
+from bot.http_headers import API_HEADERS
+from tests.stack import INBOX_TOKEN
+
+
+def assert_private_and_unframable(response: requests.Response, where: str) -> None:
+    headers = response.headers
+    assert headers.get("X-Content-Type-Options") == "nosniff", where
+    assert headers.get("Referrer-Policy") == "no-referrer", where
+    assert "no-store" in headers.get("Cache-Control", ""), where
+
+
+def test_the_action_server_answers_carry_the_api_headers(stack):
+    for response in (requests.get(f"{stack.action_server}/health", timeout=10),
+                     requests.post(f"{stack.action_server}/webhook", json={}, timeout=10),
+                     requests.post(f"{stack.action_server}/webhook", data=b"{", timeout=10,
+                                   headers={TOKEN_HEADER: stack.action_token})):
+        for name, value in API_HEADERS.items():
+            assert response.headers.get(name) == value, (response.request.path_url, name)
+
+
+def test_the_rest_channel_answers_carry_the_api_headers(stack):
+    for response in (requests.post(stack.url, json={"sender": "headers", "message": "hello"}, timeout=60),
+                     requests.post(stack.url, data=b"[]", timeout=10)):
+        for name, value in API_HEADERS.items():
+            assert response.headers.get(name) == value, name
+
+
+def test_the_widget_channel_answers_are_private(stack):
+    origin = {"Origin": f"http://localhost:{stack.force_port}"}
+    assert_private_and_unframable(requests.get(f"{stack.widget}/partner", headers=origin, timeout=10), "partner")
+    reply = requests.post(f"{stack.widget}/message", json={"conversation_id": "headers-check-1", "text": "hello"},
+                          headers=origin, timeout=60)
+    assert_private_and_unframable(reply, "message")
+
+
+def test_the_force_inbox_pages_cannot_be_framed_or_cached(stack):
+    page = requests.get(stack.inbox, headers={"Authorization": f"Bearer {INBOX_TOKEN}"}, timeout=10)
+    assert_private_and_unframable(page, "inbox")
+    assert "frame-ancestors 'none'" in page.headers.get("Content-Security-Policy", "")
