@@ -39,7 +39,7 @@ logger = logging.getLogger(__name__)
 
 STATIC_DIR = Path(__file__).resolve().parent / "widget_static"
 CONVERSATION_ID = re.compile(r"[A-Za-z0-9_-]{8,64}")  # fullmatch: "$" would let a trailing newline in
-SIGNATURE = re.compile(r"^[0-9a-fA-F]{64}$")
+SIGNATURE = re.compile(r"[0-9]{1,12}\.[0-9a-fA-F]{64}")  # "<expiry>.<hmac>": widget_signing.py
 STATIC_SEGMENT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
 STATIC_TYPES = {
     ".js": "text/javascript; charset=utf-8",
@@ -318,7 +318,7 @@ class WidgetInput(InputChannel):
             or not payload.strip()
             or len(payload) > MAX_BUTTON_PAYLOAD
             or not isinstance(signature, str)
-            or not SIGNATURE.match(signature)
+            or not SIGNATURE.fullmatch(signature)
         ):
             raise _bad_request("invalid_button")
         if not button_signature_ok(self.settings.button_key, conversation_id, payload, signature):

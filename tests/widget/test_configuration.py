@@ -1,6 +1,7 @@
 """The widget's settings, its partner list, rate limits, and where the partner id ends up."""
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
@@ -138,14 +139,25 @@ def test_production_allows_only_https_origins(tmp_path):
 
 def test_signatures_bind_key_conversation_and_payload():
     signature = sign_button("key", "conversation-1", "/clares_law")
-    assert len(signature) == 64
+    expires, _, mac = signature.partition(".")
+    assert len(mac) == 64 and int(expires) > time.time()
     assert button_signature_ok("key", "conversation-1", "/clares_law", signature)
     assert button_signature_ok("key", "conversation-1", "/clares_law", signature.upper())
     assert not button_signature_ok("key", "conversation-2", "/clares_law", signature)
     assert not button_signature_ok("key", "conversation-1", "/clares_law{}", signature)
     assert not button_signature_ok("other", "conversation-1", "/clares_law", signature)
     # The separator keeps (id, payload) pairs apart.
-    assert sign_button("key", "ab", "c") != sign_button("key", "a", "bc")
+    assert sign_button("key", "ab", "c", 100) != sign_button("key", "a", "bc", 100)
+
+
+def test_a_signature_expires_and_its_expiry_cannot_be_moved():
+    signature = sign_button("key", "conversation-1", "/clares_law", expires=1_000)
+    assert button_signature_ok("key", "conversation-1", "/clares_law", signature, now=999)
+    assert not button_signature_ok("key", "conversation-1", "/clares_law", signature, now=1_001)
+    later = "9999999999." + signature.partition(".")[2]
+    assert not button_signature_ok("key", "conversation-1", "/clares_law", later, now=1_001)
+    for broken in ("", ".", "abc." + "0" * 64, "1000"):
+        assert not button_signature_ok("key", "conversation-1", "/clares_law", broken, now=0)
 
 
 def test_the_rate_limiter_slides_and_forgets_quiet_keys():

@@ -178,7 +178,8 @@ def test_forged_or_borrowed_button_presses_are_refused(server):
         {"payload": "/restart", "signature": good},  # another payload
         {"payload": "/clares_law", "signature": sign_button(KEY, "someone-elses-id", "/clares_law")},  # another conversation
         {"payload": "/clares_law", "signature": sign_button("another-key", CONVERSATION, "/clares_law")},  # another key
-        {"payload": "/clares_law", "signature": "0" * 64},
+        {"payload": "/clares_law", "signature": "9999999999." + "0" * 64},
+        {"payload": "/clares_law", "signature": sign_button(KEY, CONVERSATION, "/clares_law", expires=1_000)},  # expired
     ]
     for button in attempts:
         response = server.post("/message", {"conversation_id": CONVERSATION, "button": button})
