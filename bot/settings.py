@@ -150,6 +150,9 @@ class ForceInboxSettings:
     token: str = field(repr=False)
     general_secret: str = field(repr=False)
     psd_secret: str = field(repr=False)
+    # Received handoffs are encrypted at rest, as in the outbox: first key encrypts, all decrypt.
+    encryption_keys: Tuple[str, ...] = field(repr=False, default=())
+    key_file: Path = PROJECT_ROOT / ".data" / "force-inbox.key"  # development only
 
 
 def is_production() -> bool:
@@ -296,7 +299,21 @@ def load_force_inbox_settings() -> ForceInboxSettings:
         token=token,
         general_secret=_secret("FORCE_INBOX_GENERAL_SECRET", DEV_GENERAL_SECRET, production, general_fallback),
         psd_secret=_secret("FORCE_INBOX_PSD_SECRET", DEV_PSD_SECRET, production, psd_fallback),
+        encryption_keys=_encryption_keys("FORCE_INBOX_ENCRYPTION_KEY", production,
+                                         "the force inbox keeps people's details"),
+        key_file=_project_path("FORCE_INBOX_KEY_FILE", ".data/force-inbox.key"),
     )
+
+
+def _encryption_keys(name: str, production: bool, why: str) -> Tuple[str, ...]:
+    """Fernet keys, comma separated; required in production."""
+    keys = tuple(k.strip() for k in os.environ.get(name, "").split(",") if k.strip())
+    if production and not keys:
+        raise SettingsError(
+            f"{name} is not set, and APP_ENV is production: {why}, so it encrypts them at rest. Make a key with "
+            "`python -m connectors.handoff.dispatcher --new-key`, keep it in your secrets store, and set it."
+        )
+    return keys
 
 
 # The website chat widget (connectors/widget_channel.py): see docs/widget-api.md.

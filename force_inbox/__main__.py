@@ -8,6 +8,8 @@ from pathlib import Path
 from typing import List, Optional
 
 from bot.settings import DEV_INBOX_TOKEN, SettingsError, load_force_inbox_settings
+from connectors.handoff.encryption import cipher_for
+from connectors.handoff.errors import HandoffUnavailable
 from force_inbox.app import create_app
 from force_inbox.store import InboxStore
 
@@ -27,7 +29,12 @@ def main(argv: Optional[List[str]] = None) -> int:
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     logging.getLogger("force_inbox").addHandler(handler)
     logging.getLogger("force_inbox").setLevel(logging.INFO)
-    app = create_app(settings, InboxStore(args.db))
+    try:
+        cipher = cipher_for(settings.encryption_keys, settings.key_file, settings.production, "FORCE_INBOX_ENCRYPTION_KEY")
+    except HandoffUnavailable as exc:
+        print(f"The force inbox cannot start: {exc}", file=sys.stderr)
+        return 2
+    app = create_app(settings, InboxStore(args.db, cipher))
     base = f"http://{args.host}:{args.port}"
     print(f"Force inbox on {base}/ (received handoffs stored in {args.db})", flush=True)
     print(f"  POST {base}/handoffs/general and {base}/handoffs/professional-standards", flush=True)

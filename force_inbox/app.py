@@ -1,12 +1,14 @@
 """The inbox's routes: two signed endpoints (one secret each), and a token-protected page."""
 from __future__ import annotations
 
-import hashlib
 import hmac
 import json
 import logging
+import secrets as secrets_module
+import time
 import uuid
-from typing import Dict, Optional
+from collections import deque
+from typing import Callable, Deque, Dict, Optional
 
 from sanic import Sanic, response
 from sanic.request import Request
@@ -30,22 +32,67 @@ SECURITY_HEADERS = {
 }
 
 
-def _session_value(token: str) -> str:
-    return hmac.new(token.encode("utf-8"), b"force-inbox-session", hashlib.sha256).hexdigest()
+SESSION_LIFETIME_S = 8 * 3600  # a working day
+# After this many wrong tokens from one address in the window, sign-in waits out the window.
+MAX_FAILED_SIGN_INS = 5
+FAILED_SIGN_IN_WINDOW_S = 15 * 60
+
+
+class Sessions:
+    """Sign-ins: a new random value each time, known only to this server, ended by
+    sign-out or after SESSION_LIFETIME_S. A copied cookie is worthless once it ends."""
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        self._expiry: Dict[str, float] = {}
+        self._clock = clock
+
+    def start(self) -> str:
+        value = secrets_module.token_urlsafe(32)
+        self._expiry[value] = self._clock() + SESSION_LIFETIME_S
+        return value
+
+    def valid(self, value: str) -> bool:
+        now = self._clock()
+        self._expiry = {v: until for v, until in self._expiry.items() if until > now}
+        return any(hmac.compare_digest(value.encode(), known.encode()) for known in self._expiry)
+
+    def end(self, value: str) -> None:
+        self._expiry.pop(value, None)
+
+
+class SignInThrottle:
+    """Counts wrong tokens per address; too many in the window and sign-in is refused
+    until the oldest of them leaves it, so a token cannot be guessed at speed."""
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        self._failures: Dict[str, Deque[float]] = {}
+        self._clock = clock
+
+    def wait_s(self, address: str) -> int:
+        now = self._clock()
+        failures = self._failures.get(address, deque())
+        while failures and failures[0] <= now - FAILED_SIGN_IN_WINDOW_S:
+            failures.popleft()
+        if len(failures) < MAX_FAILED_SIGN_INS:
+            return 0
+        return int(failures[0] + FAILED_SIGN_IN_WINDOW_S - now) + 1
+
+    def failed(self, address: str) -> None:
+        self._failures.setdefault(address, deque()).append(self._clock())
 
 
 def create_app(settings: ForceInboxSettings, store: InboxStore) -> Sanic:
     app = Sanic("force_inbox")
     app.config.REQUEST_MAX_SIZE = 64 * 1024  # a handoff is a few kilobytes
     secrets: Dict[str, str] = {"general": settings.general_secret, "professional-standards": settings.psd_secret}
-    session = _session_value(settings.token)
+    sessions, throttle = Sessions(), SignInThrottle()
 
     def signed_in(request: Request) -> bool:
         auth = request.headers.get("authorization", "")
         if auth.lower().startswith("bearer "):
             return hmac.compare_digest(auth[7:].strip().encode(), settings.token.encode())
         cookie = request.cookies.get(SESSION_COOKIE, "")
-        return bool(cookie) and hmac.compare_digest(cookie.encode(), session.encode())
+        return bool(cookie) and sessions.valid(cookie)
 
     async def receive(request: Request, endpoint: str) -> response.HTTPResponse:
         body: bytes = request.body
@@ -95,11 +142,19 @@ def create_app(settings: ForceInboxSettings, store: InboxStore) -> Sanic:
 
     @app.post("/login")
     async def login(request: Request) -> response.HTTPResponse:
+        address = request.ip or "unknown"
+        wait = throttle.wait_s(address)
+        if wait:
+            log.warning("Refused a sign-in: too many wrong tokens from one address.")
+            minutes = max(1, round(wait / 60))
+            return response.html(login_page(f"Too many wrong tokens. Please try again in {minutes} minute(s)."),
+                                 status=429, headers={"Retry-After": str(wait)})
         token: Optional[str] = request.form.get("token")
         if not token or not hmac.compare_digest(token.encode(), settings.token.encode()):
+            throttle.failed(address)
             return response.html(login_page("That token is not right."), status=401)
         result = response.redirect("/", status=303)
-        result.cookies[SESSION_COOKIE] = session
+        result.cookies[SESSION_COOKIE] = sessions.start()
         result.cookies[SESSION_COOKIE]["httponly"] = True
         result.cookies[SESSION_COOKIE]["samesite"] = "Strict"
         result.cookies[SESSION_COOKIE]["path"] = "/"
@@ -108,6 +163,7 @@ def create_app(settings: ForceInboxSettings, store: InboxStore) -> Sanic:
 
     @app.post("/logout")
     async def logout(request: Request) -> response.HTTPResponse:
+        sessions.end(request.cookies.get(SESSION_COOKIE, ""))
         result = response.redirect("/", status=303)
         del result.cookies[SESSION_COOKIE]
         return result

@@ -1,4 +1,7 @@
-"""The inbox's own SQLite store of received handoffs, de-duplicated by idempotency key and reference."""
+"""The inbox's own SQLite store of received handoffs, de-duplicated by idempotency key and reference.
+
+Each handoff's body (names, numbers, safe times) is encrypted at rest with Fernet, as the
+outbox does (FORCE_INBOX_ENCRYPTION_KEY; a development key file on a laptop)."""
 from __future__ import annotations
 
 import json
@@ -7,6 +10,8 @@ import sqlite3
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Dict, List
+
+from cryptography.fernet import InvalidToken, MultiFernet
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS received (
@@ -21,8 +26,9 @@ CREATE TABLE IF NOT EXISTS received (
 
 
 class InboxStore:
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, cipher: MultiFernet) -> None:
         self.path = Path(path)
+        self.cipher = cipher
         self.path.parent.mkdir(parents=True, exist_ok=True)
         if not self.path.exists():
             os.close(os.open(self.path, os.O_WRONLY | os.O_CREAT, 0o600))
@@ -43,7 +49,7 @@ class InboxStore:
             with conn:
                 conn.execute(
                     "INSERT INTO received (idempotency_key, reference, endpoint, received_at, body) VALUES (?, ?, ?, ?, ?)",
-                    (idempotency_key, reference, endpoint, received_at, body),
+                    (idempotency_key, reference, endpoint, received_at, self._seal(body)),
                 )
             return True
         except sqlite3.IntegrityError:
@@ -61,6 +67,17 @@ class InboxStore:
         finally:
             conn.close()
         return [
-            {"idempotency_key": k, "reference": r, "endpoint": e, "received_at": at, "payload": json.loads(b)}
+            {"idempotency_key": k, "reference": r, "endpoint": e, "received_at": at, "payload": json.loads(self._open(b))}
             for k, r, e, at, b in rows
         ]
+
+    def _seal(self, body: str) -> str:
+        return self.cipher.encrypt(body.encode("utf-8")).decode("ascii")
+
+    def _open(self, stored: str) -> str:
+        try:
+            return self.cipher.decrypt(stored.encode("ascii")).decode("utf-8")
+        except (InvalidToken, UnicodeEncodeError):
+            if stored.lstrip().startswith("{"):
+                return stored  # stored in clear by an inbox from before encryption (development only)
+            raise

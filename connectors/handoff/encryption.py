@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Sequence
 
 from cryptography.fernet import Fernet, MultiFernet
 
@@ -38,14 +39,19 @@ def development_key(path: Path) -> bytes:
 
 
 def load_cipher(settings: HandoffSettings) -> MultiFernet:
-    if settings.encryption_keys:
-        keys = [k.encode("ascii", "replace") for k in settings.encryption_keys]
-        origin = "HANDOFF_ENCRYPTION_KEY"
-    elif settings.production:  # bot/settings.py already refuses this; never fall back to a file in production
-        raise HandoffUnavailable(f"HANDOFF_ENCRYPTION_KEY is not set. {NEW_KEY_HINT}")
+    return cipher_for(settings.encryption_keys, settings.key_file, settings.production, "HANDOFF_ENCRYPTION_KEY")
+
+
+def cipher_for(encryption_keys: Sequence[str], key_file: Path, production: bool, setting: str) -> MultiFernet:
+    """The keys from `setting`; in development, with none set, the key in `key_file`."""
+    if encryption_keys:
+        keys = [k.encode("ascii", "replace") for k in encryption_keys]
+        origin = setting
+    elif production:  # bot/settings.py already refuses this; never fall back to a file in production
+        raise HandoffUnavailable(f"{setting} is not set. {NEW_KEY_HINT}")
     else:
-        keys = [development_key(settings.key_file)]
-        origin = f"the development key file {settings.key_file}"
+        keys = [development_key(key_file)]
+        origin = f"the development key file {key_file}"
     try:
         return MultiFernet([Fernet(key) for key in keys])
     except ValueError:

@@ -213,7 +213,7 @@ class InboxProcess:
                 self.process.wait()
 
     def received(self) -> List[Dict[str, Any]]:
-        return InboxStore(self.db).all() if self.db.exists() else []
+        return InboxStore(self.db, inbox_cipher()).all() if self.db.exists() else []
 
     def references(self, among: Optional[List[str]] = None) -> List[str]:
         """References received, sorted, each as often as it was stored (only those in among, if given)."""
@@ -222,6 +222,14 @@ class InboxProcess:
 
     def output(self) -> str:
         return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
+
+
+def inbox_cipher():
+    """The key an inbox started with inbox_env() encrypts with: the development key file."""
+    from bot.settings import PROJECT_ROOT
+    from connectors.handoff.encryption import cipher_for
+
+    return cipher_for((), PROJECT_ROOT / ".data" / "force-inbox.key", False, "FORCE_INBOX_ENCRYPTION_KEY")
 
 
 def inbox_env() -> Dict[str, str]:

@@ -26,6 +26,7 @@ def production(handoff_env: Dict[str, str], monkeypatch: pytest.MonkeyPatch) -> 
     monkeypatch.setenv("FORCE_INBOX_TOKEN", "t" * 40)
     monkeypatch.setenv("FORCE_INBOX_GENERAL_SECRET", "g" * 40)
     monkeypatch.setenv("FORCE_INBOX_PSD_SECRET", "p" * 40)
+    monkeypatch.setenv("FORCE_INBOX_ENCRYPTION_KEY", Fernet.generate_key().decode())
     return monkeypatch
 
 
@@ -52,6 +53,13 @@ def test_secrets_are_not_in_reprs(handoff_env: Dict[str, str]) -> None:
 def test_production_accepts_a_complete_configuration(production: pytest.MonkeyPatch) -> None:
     assert load_handoff_settings().production
     assert load_force_inbox_settings().production
+
+
+def test_production_refuses_a_force_inbox_without_an_encryption_key(production: pytest.MonkeyPatch) -> None:
+    production.delenv("FORCE_INBOX_ENCRYPTION_KEY")
+    with pytest.raises(SettingsError) as raised:
+        load_force_inbox_settings()
+    assert "FORCE_INBOX_ENCRYPTION_KEY" in str(raised.value)
 
 
 @pytest.mark.parametrize(
