@@ -23,6 +23,7 @@ TRAINED_FROM = [
     ROOT / "bot" / "nlu" / "danger_now.py",
     ROOT / "bot" / "nlu" / "danger_classifier.py",
     ROOT / "bot" / "nlu" / "topic_classifier.py",
+    ROOT / "bot" / "nlu" / "sklearn_component.py",
     ROOT / "build" / "spacy" / "en_vawg" / ".built-from",
 ]
 # Versions of what trains the model; test-only pins in constraints.txt don't matter.

@@ -18,12 +18,9 @@ from __future__ import annotations
 import re
 from typing import Any, Dict, List, Optional, Text
 
-import joblib
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
-from rasa.nlu.classifiers.classifier import IntentClassifier
 from rasa.shared.nlu.constants import INTENT, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
@@ -32,8 +29,8 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline, make_pipeline, make_union
 
 from bot.nlu.danger_now import DANGER_INTENT, flag_danger, read_phrases, talks_only_of_the_past
+from bot.nlu.sklearn_component import SklearnPipelineComponent
 
-MODEL_FILE = "danger_classifier.joblib"
 ENTITY_ANNOTATION = re.compile(r"\[([^\]]*)\]\([^)]*\)")
 
 
@@ -50,48 +47,28 @@ def build_pipeline(regularisation: float, random_state: int) -> Pipeline:
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
-class DangerClassifier(GraphComponent, IntentClassifier):
-    """Sets the intent to danger_now when its probability of danger reaches the threshold."""
+class DangerClassifier(SklearnPipelineComponent):
+    """Sets the intent to danger_now when its probability of danger reaches the threshold.
+    Untrained (an empty model), it leaves everything to the phrase matcher."""
+
+    MODEL_FILE = "danger_classifier.joblib"
 
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
         return {"threshold": 0.35, "regularisation": 10.0, "random_state": 2023}
 
-    @staticmethod
-    def required_packages() -> List[Text]:
-        return ["sklearn"]
-
     def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
                  pipeline: Optional[Pipeline] = None) -> None:
-        self.component_config = config
-        self._model_storage, self._resource = model_storage, resource
-        self._pipeline = pipeline
+        super().__init__(config, model_storage, resource, pipeline)
         self._phrases = read_phrases()
-
-    @classmethod
-    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-               execution_context: ExecutionContext) -> "DangerClassifier":
-        return cls(config, model_storage, resource)
 
     def train(self, training_data: TrainingData) -> Resource:
         examples = [m for m in training_data.intent_examples if m.get(TEXT)]
         texts = [ENTITY_ANNOTATION.sub(r"\1", m.get(TEXT)) for m in examples]
         is_danger = [m.get(INTENT) == DANGER_INTENT for m in examples]
-        self._pipeline = build_pipeline(self.component_config["regularisation"], self.component_config["random_state"])
-        self._pipeline.fit(texts, is_danger)
-        with self._model_storage.write_to(self._resource) as directory:
-            joblib.dump(self._pipeline, directory / MODEL_FILE)
-        return self._resource
-
-    @classmethod
-    def load(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-             execution_context: ExecutionContext, **kwargs: Any) -> "DangerClassifier":
-        try:
-            with model_storage.read_from(resource) as directory:
-                pipeline = joblib.load(directory / MODEL_FILE)
-        except (ValueError, FileNotFoundError):
-            pipeline = None  # not trained (an empty model): the matcher still works
-        return cls(config, model_storage, resource, pipeline)
+        pipeline = build_pipeline(self.component_config["regularisation"], self.component_config["random_state"])
+        pipeline.fit(texts, is_danger)
+        return self._keep(pipeline)
 
     def danger_probability(self, text: Text) -> float:
         return float(self._pipeline.predict_proba([text])[0][1]) if self._pipeline is not None else 0.0

@@ -10,15 +10,11 @@ in seconds (docs/pipeline.md).
 """
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, List, Text
 
-import joblib
 import numpy as np
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
-from rasa.nlu.classifiers.classifier import IntentClassifier
 from rasa.nlu.constants import TOKENS_NAMES
 from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, INTENT_RANKING_KEY, PREDICTED_CONFIDENCE_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
@@ -28,7 +24,8 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.pipeline import Pipeline, make_pipeline, make_union
 from sklearn.svm import LinearSVC
 
-MODEL_FILE = "topic_classifier.joblib"
+from bot.nlu.sklearn_component import SklearnPipelineComponent
+
 RANKING_LENGTH = 10
 
 
@@ -52,48 +49,23 @@ def lemma_text(message: Message) -> Text:
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
-class TopicClassifier(GraphComponent, IntentClassifier):
+class TopicClassifier(SklearnPipelineComponent):
     """Sets the intent and a ranking of the best guesses with calibrated confidences."""
+
+    MODEL_FILE = "topic_classifier.joblib"
 
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
         return {"regularisation": 0.5, "calibration_folds": 3, "random_state": 2023}
 
-    @staticmethod
-    def required_packages() -> List[Text]:
-        return ["sklearn"]
-
-    def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-                 pipeline: Optional[Pipeline] = None) -> None:
-        self.component_config = config
-        self._model_storage, self._resource = model_storage, resource
-        self._pipeline = pipeline
-
-    @classmethod
-    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-               execution_context: ExecutionContext) -> "TopicClassifier":
-        return cls(config, model_storage, resource)
-
     def train(self, training_data: TrainingData) -> Resource:
         examples = [m for m in training_data.intent_examples if m.get(TEXT)]
         config = self.component_config
-        self._pipeline = build_pipeline(config["regularisation"], config["calibration_folds"], config["random_state"])
+        pipeline = build_pipeline(config["regularisation"], config["calibration_folds"], config["random_state"])
         # An array, not a list: the calibration counts each class with `labels == name`.
         labels = np.array([m.get(INTENT) for m in examples])
-        self._pipeline.fit([lemma_text(m) for m in examples], labels)
-        with self._model_storage.write_to(self._resource) as directory:
-            joblib.dump(self._pipeline, directory / MODEL_FILE)
-        return self._resource
-
-    @classmethod
-    def load(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-             execution_context: ExecutionContext, **kwargs: Any) -> "TopicClassifier":
-        try:
-            with model_storage.read_from(resource) as directory:
-                pipeline = joblib.load(directory / MODEL_FILE)
-        except (ValueError, FileNotFoundError):
-            pipeline = None  # not trained (a model without NLU data): no intent is set
-        return cls(config, model_storage, resource, pipeline)
+        pipeline.fit([lemma_text(m) for m in examples], labels)
+        return self._keep(pipeline)
 
     def process(self, messages: List[Message]) -> List[Message]:
         if self._pipeline is None:
