@@ -7,6 +7,8 @@ it until it is delivered. Answers are wiped from the conversation afterwards.
 """
 from __future__ import annotations
 
+import asyncio
+
 import hashlib
 import json
 from typing import Any, Dict, List, Mapping, Optional, Text
@@ -467,7 +469,7 @@ class ActionFinishHandoff(Action):
         elif tracker.get_slot("handoff_area") == OUTSIDE:
             outcome = ["handoff_outside"]
         elif tracker.get_slot("handoff_confirm") == "yes":
-            outcome = self._submit(tracker, content)
+            outcome = await self._submit(tracker, content)
         else:
             outcome = ["handoff_cancelled"]
         topic_id, fill = outcome[0], (outcome[1] if len(outcome) > 1 else {})
@@ -479,13 +481,15 @@ class ActionFinishHandoff(Action):
         return clear_handoff()
 
     @staticmethod
-    def _submit(tracker: Tracker, content: Content) -> list:
+    async def _submit(tracker: Tracker, content: Content) -> list:
         answers = answers_from(tracker.current_slot_values())
         if answers_digest(answers) != tracker.get_slot("handoff_read_back"):
             # The form checks this too; this is the last line before the force.
             return ["handoff_not_sent_changed"]
         try:
-            reference = accept_handoff(build_payload(tracker, content))
+            # The outbox writes with a full disk sync (and may wait for a lock): in a
+            # thread, so every other conversation is answered meanwhile.
+            reference = await asyncio.to_thread(accept_handoff, build_payload(tracker, content))
         except HandoffError:
             return ["handoff_failed"]
         sent = "handoff_sent_self_contact" if tracker.get_slot("contact_method") == "they_will_contact" else "handoff_sent"

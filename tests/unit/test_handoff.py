@@ -1,8 +1,11 @@
 """The safe handoff's conversation side: questions, validation, read-back, consent, sending."""
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
 
 import bot.actions.handoff as handoff
 from bot.actions.contact_details import normalise_email, normalise_uk_phone, yes_or_no
@@ -16,6 +19,7 @@ from bot.actions.handoff import (
     slots_to_ask,
 )
 from bot.actions.leave_form import ActionLeaveForm
+from bot.actions.topics import ActionAnswerTopic
 from connectors.handoff.payload import validate
 from tests.unit.conftest import make_tracker, run_action
 
@@ -84,8 +88,6 @@ def test_an_invalid_number_is_refused_kindly_and_asked_again():
 
 
 def run_action_validation(method, value):
-    from rasa_sdk.executor import CollectingDispatcher
-
     dispatcher = CollectingDispatcher()
     result = getattr(ValidateHandoffForm(), method)(value, dispatcher, tracker_with(), {})
     return (result, bool(dispatcher.messages)), None, None
@@ -190,3 +192,33 @@ def test_cancel_leaves_the_form_and_forgets_every_answer(content):
     texts, _, events = run_action(ActionLeaveForm(), tracker_with())
     assert texts[0] == content.topics["handoff_cancelled"].messages[0]
     assert SlotSet("contact_phone", None) in events and SlotSet("handoff_name", None) in events
+
+
+def test_other_conversations_are_answered_while_the_outbox_writes(monkeypatch, content):
+    """The outbox's durable write blocks its thread, not the action server's event loop."""
+    import threading
+    import time
+
+    writing, release = threading.Event(), threading.Event()
+
+    def slow_accept(payload):
+        writing.set()
+        release.wait(5)  # a disk sync or a lock held by another writer
+        return "HX7K-3MPQ"
+
+    monkeypatch.setattr(handoff, "accept_handoff", slow_accept)
+
+    async def both():
+        started = time.monotonic()
+        submit = asyncio.ensure_future(ActionFinishHandoff().run(CollectingDispatcher(), tracker_with(), {}))
+        await asyncio.sleep(0.05)  # the submission starts, and reaches the outbox
+        assert writing.is_set()
+        dispatcher = CollectingDispatcher()
+        await ActionAnswerTopic().run(dispatcher, make_tracker("clares_law"), {})  # someone else's question
+        answered_in = time.monotonic() - started
+        release.set()
+        await submit
+        return answered_in, dispatcher.messages
+
+    answered_in, messages = asyncio.run(both())
+    assert messages and answered_in < 2, "the other conversation waited for the outbox"
