@@ -185,6 +185,11 @@ class HandoffOptions:
     methods: Tuple[Choice, ...]
     someone_else_answers: Tuple[Choice, ...]
     summary_labels: Dict[Text, Text]
+    # The words on the form's other buttons, by what the button does (content/handoff.yml).
+    button_labels: Dict[Text, Text] = field(default_factory=dict)
+
+    def button(self, key: Text, payload: Text) -> Dict[Text, Text]:
+        return {"title": self.button_labels[key], "payload": payload}
 
     @staticmethod
     def label_of(choices: Tuple[Choice, ...], choice_id: Optional[Text]) -> Optional[Text]:

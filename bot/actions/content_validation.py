@@ -52,6 +52,9 @@ SPECIAL_TOPICS = (
     "handoff_destination_general", "handoff_destination_psd", "handoff_ask_change", "handoff_sent",
     "handoff_sent_self_contact", "handoff_declined", "handoff_cancelled", "handoff_failed",
 )
+# The form's buttons whose words live in content/handoff.yml (what each does is in bot/actions/handoff.py).
+HANDOFF_BUTTONS = ("yes", "no", "go_ahead", "no_thanks", "skip", "any_time", "no_needs", "send_it", "change",
+                   "start_again", "cancel", "cancel_send_nothing")
 HANDOFF_TOPICS = {"domestic_abuse", "sexual_violence", "stalking_harassment", "honour_based_abuse",
                   "intimate_image_abuse", "police_abuse", "other"}
 HANDOFF_METHODS = {"call", "text", "email", "they_will_contact"}
@@ -338,10 +341,22 @@ def _check_handoff(handoff_yaml: Any, problems: List[Text]) -> Optional[HandoffO
             methods=_choices(handoff_yaml["methods"], HANDOFF_METHODS, "method", problems),
             someone_else_answers=_choices(handoff_yaml["someone_else_answers"], None, "answer", problems),
             summary_labels={str(k): str(v) for k, v in handoff_yaml["summary_labels"].items()},
+            button_labels={str(k): str(v) for k, v in handoff_yaml["buttons"].items()},
         )
     except (KeyError, TypeError, AttributeError) as missing:
         problems.append(f"handoff.yml: something is missing or misplaced near {missing}. Compare it with bot/content/README.md.")
         return None
+    if any(isinstance(key, bool) for key in handoff_yaml["buttons"]):
+        problems.append('handoff.yml: under buttons, write "yes" and "no" in quotes, or YAML reads them as true and false.')
+    for key in sorted(set(HANDOFF_BUTTONS) - set(options.button_labels)):
+        problems.append(f"handoff.yml: buttons must give the words for '{key}'.")
+    for key, label in options.button_labels.items():
+        if key in ("True", "False"):
+            continue  # said above
+        if key not in HANDOFF_BUTTONS:
+            problems.append(f"handoff.yml: '{key}' is not a button of the form: {', '.join(HANDOFF_BUTTONS)}.")
+        elif not label.strip() or len(label) > MAX_LABEL_LENGTH:
+            problems.append(f"handoff.yml: the words for the '{key}' button must be 1 to {MAX_LABEL_LENGTH} characters.")
     missing_methods = HANDOFF_METHODS - {m.id for m in options.methods}
     if missing_methods:
         problems.append(f"handoff.yml: methods must include {', '.join(sorted(missing_methods))}.")

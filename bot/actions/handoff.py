@@ -241,18 +241,15 @@ def _buttons(choices: tuple, slot: Text) -> List[Dict[Text, Text]]:
     return [{"title": c.label, "payload": f'/inform{{"{slot}":"{c.id}"}}'} for c in choices]
 
 
-YES_NO = (Choice("yes", "Yes"), Choice("no", "No"))
-
-
-def _yes_no_buttons() -> List[Dict[Text, Text]]:
-    return [{"title": "Yes", "payload": "/affirm"}, {"title": "No", "payload": "/deny"}]
+def _yes_no_buttons(content: Content) -> List[Dict[Text, Text]]:
+    return [content.handoff.button("yes", "/affirm"), content.handoff.button("no", "/deny")]
 
 
 class AskGoAhead(AskQuestion, Action):
     slot, topic_id = "handoff_go_ahead", "handoff_ask_go_ahead"
 
     def buttons(self, content, tracker):
-        return [{"title": "Yes, go ahead", "payload": "/affirm"}, {"title": "No thanks", "payload": "/deny"}]
+        return [content.handoff.button("go_ahead", "/affirm"), content.handoff.button("no_thanks", "/deny")]
 
 
 class AskTopic(AskQuestion, Action):
@@ -266,7 +263,7 @@ class AskName(AskQuestion, Action):
     slot, topic_id = "handoff_name", "handoff_ask_name"
 
     def buttons(self, content, tracker):
-        return [{"title": "Skip", "payload": "skip"}]
+        return [content.handoff.button("skip", "skip")]
 
 
 class AskMethod(AskQuestion, Action):
@@ -288,21 +285,21 @@ class AskSafeTimes(AskQuestion, Action):
     slot, topic_id = "safe_times", "handoff_ask_safe_times"
 
     def buttons(self, content, tracker):
-        return [{"title": "Any time", "payload": "any time"}]
+        return [content.handoff.button("any_time", "any time")]
 
 
 class AskVoicemail(AskQuestion, Action):
     slot, topic_id = "voicemail_ok", "handoff_ask_voicemail"
 
     def buttons(self, content, tracker):
-        return _yes_no_buttons()
+        return _yes_no_buttons(content)
 
 
 class AskOthers(AskQuestion, Action):
     slot, topic_id = "others_may_answer", "handoff_ask_others"
 
     def buttons(self, content, tracker):
-        return _yes_no_buttons()
+        return _yes_no_buttons(content)
 
 
 class AskIfSomeoneElse(AskQuestion, Action):
@@ -325,7 +322,7 @@ class AskNeeds(AskQuestion, Action):
     slot, topic_id = "access_needs", "handoff_ask_needs"
 
     def buttons(self, content, tracker):
-        return [{"title": "No", "payload": "no"}]
+        return [content.handoff.button("no_needs", "no")]
 
 
 class AskConfirm(AskQuestion, Action):
@@ -357,12 +354,13 @@ class AskConfirm(AskQuestion, Action):
         )
 
     def buttons(self, content, tracker, offer_cancel_first: bool = False):
-        send_it = {"title": "Yes, send it", "payload": '/inform{"handoff_confirm":"yes"}'}
-        change = {"title": "Change an answer", "payload": '/inform{"handoff_confirm":"change"}'}
-        restart = {"title": "Start again", "payload": '/inform{"handoff_confirm":"restart"}'}
+        words = content.handoff
+        send_it = words.button("send_it", '/inform{"handoff_confirm":"yes"}')
+        change = words.button("change", '/inform{"handoff_confirm":"change"}')
+        restart = words.button("start_again", '/inform{"handoff_confirm":"restart"}')
         if offer_cancel_first:
-            return [{"title": "Cancel, send nothing", "payload": "/stop"}, send_it, change]
-        return [send_it, change, restart, {"title": "Cancel", "payload": "/stop"}]
+            return [words.button("cancel_send_nothing", "/stop"), send_it, change]
+        return [send_it, change, restart, words.button("cancel", "/stop")]
 
 
 class AskChange(AskQuestion, Action):

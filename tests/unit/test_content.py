@@ -180,3 +180,22 @@ def test_closed_before_opening_today_says_today(content):
     helpline = content.services["revenge_porn_helpline"]
     early_monday = datetime(2026, 11, 23, 8, 0, tzinfo=UK_TIME)
     assert "opens today at 10:00" in render_service(helpline, content, early_monday)
+
+
+def test_the_contact_forms_button_words_are_content_and_checked(content_copy):
+    def relabel(data):
+        data["buttons"]["send_it"] = "Send it to the police"
+
+    edit_yaml(content_copy / "handoff.yml", relabel)
+    assert check_directory(content_copy).content.handoff.button("send_it", "/x") == {
+        "title": "Send it to the police", "payload": "/x"}
+    assert "buttons must give the words for 'cancel'" in problems_after(
+        content_copy, "handoff.yml", lambda d: d["buttons"].pop("cancel"))
+    assert "must be 1 to" in problems_after(content_copy, "handoff.yml", lambda d: d["buttons"].update(skip=""))
+
+
+def test_unquoted_yes_and_no_button_keys_get_a_plain_explanation(content_copy):
+    path = content_copy / "handoff.yml"
+    path.write_text(path.read_text().replace('"yes": "Yes"', 'yes: "Yes"'))
+    problems = "\n".join(check_directory(content_copy).problems)
+    assert 'write "yes" and "no" in quotes' in problems
