@@ -16,7 +16,6 @@ import os
 import re
 import secrets
 import shutil
-import socket
 import sqlite3
 import subprocess
 import time
@@ -31,6 +30,7 @@ import yaml
 from bot.settings import PROJECT_ROOT
 from connectors.handoff.outbox import outbox_table
 from scripts.train import model_path
+from tests.ports import free_port
 
 PYTHON = str(PROJECT_ROOT / ".venv" / "bin" / "python")
 RASA = str(PROJECT_ROOT / ".venv" / "bin" / "rasa")
@@ -45,12 +45,6 @@ DEMO_FORCE_PORT, DEMO_PARTNER_PORT = "8000", "8001"
 
 class StackError(RuntimeError):
     """A server did not start; the message ends with its log."""
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def wait_until_up(url: str, processes: List[subprocess.Popen], log_path: Path,

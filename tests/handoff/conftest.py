@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
 import threading
@@ -23,6 +22,7 @@ from connectors.handoff import outbox as outbox_module
 from connectors.handoff.dispatcher import Dispatcher, RunSummary
 from connectors.handoff.outbox import Outbox, utcnow
 from force_inbox.store import InboxStore
+from tests.ports import free_port
 
 DEADLINE_S = 20
 INBOX_TOKEN = "test-inbox-token"
@@ -42,12 +42,6 @@ PERSONAL_FRAGMENTS = [
     "Zelda", "Quockerwodger", "7700900461", "07700 900461", "900461", "zelda.q", "example.org",
     "Quentin", "Quillbury", "Hatton Fenwick", "Tigrinya", "hard of hearing",
 ]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def make_payload(destination: str = "general", topic: str = "domestic_abuse", **overrides: Any) -> Dict[str, Any]:

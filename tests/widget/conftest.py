@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-import socket
 import threading
 from typing import Any, Awaitable, Callable, Dict, Iterator, List, Optional
 
@@ -16,6 +15,7 @@ from sanic import Sanic
 
 from bot.settings import load_widget_settings
 from connectors.widget_channel import WidgetInput
+from tests.ports import free_port
 
 Sanic.test_mode = True  # several apps with Rasa's fixed name in one process
 
@@ -55,12 +55,6 @@ class StubAgent:
     async def handle_message(self, message: UserMessage) -> None:
         self.received.append(message)
         await self.reply(message)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class Server:
