@@ -22,12 +22,12 @@ import os
 
 from rasa_sdk import utils
 from rasa_sdk.endpoint import create_app
-from sanic import Sanic, response
+from sanic import Sanic
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot import log_privacy
-from bot.http_headers import add_api_headers
+from bot.http_answers import add_api_headers, kind_error
 from bot.settings import load_settings
 
 TOKEN_HEADER = "X-Action-Server-Token"
@@ -37,10 +37,6 @@ logger = logging.getLogger(__name__)
 def is_allowed(request: Request, token: str) -> bool:
     given = request.headers.get(TOKEN_HEADER, "")
     return hmac.compare_digest(given.encode("utf-8", "replace"), token.encode("utf-8"))
-
-
-def kind_error(status: int, message: str) -> HTTPResponse:
-    return response.json({"error": message}, status=status)
 
 
 def build_app(token: str, actions_package: str = "bot.actions") -> Sanic:

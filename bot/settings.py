@@ -223,14 +223,9 @@ def load_handoff_settings() -> HandoffSettings:
     """Settings for the outbox and the dispatcher that delivers handoffs to the force."""
     load_dotenv(PROJECT_ROOT / ".env", override=False)
     production = is_production()
-    keys = tuple(k.strip() for k in os.environ.get("HANDOFF_ENCRYPTION_KEY", "").split(",") if k.strip())
-    if production and not keys:
-        raise SettingsError(
-            "HANDOFF_ENCRYPTION_KEY is not set, and APP_ENV is production: the handoff outbox will not start "
-            "without it, because every handoff holds personal data. Make a key with "
-            "`python -m connectors.handoff.dispatcher --new-key`, keep it in your secrets store, and set it in "
-            "the environment. Losing the key loses the handoffs waiting in the outbox."
-        )
+    keys = _encryption_keys("HANDOFF_ENCRYPTION_KEY", production,
+                            "the handoff outbox will not start without it, because every handoff holds personal "
+                            "data (losing the key loses the handoffs waiting in the outbox)")
     smtp = SmtpSettings(
         host=os.environ.get("HANDOFF_SMTP_HOST", "").strip(),
         port=_positive_int("HANDOFF_SMTP_PORT", 587),
@@ -300,7 +295,7 @@ def load_force_inbox_settings() -> ForceInboxSettings:
         general_secret=_secret("FORCE_INBOX_GENERAL_SECRET", DEV_GENERAL_SECRET, production, general_fallback),
         psd_secret=_secret("FORCE_INBOX_PSD_SECRET", DEV_PSD_SECRET, production, psd_fallback),
         encryption_keys=_encryption_keys("FORCE_INBOX_ENCRYPTION_KEY", production,
-                                         "the force inbox keeps people's details"),
+                                         "the force inbox keeps people's details, encrypted at rest"),
         key_file=_project_path("FORCE_INBOX_KEY_FILE", ".data/force-inbox.key"),
     )
 
@@ -310,7 +305,7 @@ def _encryption_keys(name: str, production: bool, why: str) -> Tuple[str, ...]:
     keys = tuple(k.strip() for k in os.environ.get(name, "").split(",") if k.strip())
     if production and not keys:
         raise SettingsError(
-            f"{name} is not set, and APP_ENV is production: {why}, so it encrypts them at rest. Make a key with "
+            f"{name} is not set, and APP_ENV is production: {why}. Make a key with "
             "`python -m connectors.handoff.dispatcher --new-key`, keep it in your secrets store, and set it."
         )
     return keys

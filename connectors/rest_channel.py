@@ -22,11 +22,11 @@ from typing import Any, Awaitable, Callable, Dict, Optional, Text
 
 from rasa.core.channels.channel import UserMessage
 from rasa.core.channels.rest import RestInput
-from sanic import Blueprint, response
+from sanic import Blueprint
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.http_headers import add_api_headers
+from bot.http_answers import add_api_headers, kind_error
 from bot.settings import SettingsError, is_production, load_widget_settings
 
 PREFIX = "rest:"
@@ -67,10 +67,6 @@ def refusal(production: bool, client_address: Optional[Text], body: bytes, max_b
     if not isinstance(parsed, dict) or not is_text(parsed.get("sender")) or not is_text(parsed.get("message")):
         return kind_error(400, "Send a JSON object with a sender and a message, both text.")
     return None
-
-
-def kind_error(status: int, message: Text) -> HTTPResponse:
-    return response.json({"error": message}, status=status)
 
 
 class DeveloperRestInput(RestInput):

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Dict, List, Optional, Text, Tuple
+from typing import Dict, Iterable, List, Optional, Text, Tuple
 
 NEEDS = (
     "domestic_abuse",
@@ -159,9 +159,16 @@ class Finder:
     def says_outside_england_and_wales(self, text: Text) -> bool:
         """Whether the writer says they are in Scotland or Northern Ireland ("i live in
         glasgow", "im in belfast"), not merely names the place ("my ex moved to scotland")."""
-        words = _normalise(text.replace("’", "'").replace("'", ""))
-        return any(_contains(words, f"{start} {place}")
-                   for place in self.other_nation_places for start in SAYING_WHERE_I_AM)
+        return _said_of_oneself(text, SAYING_WHERE_I_AM, self.other_nation_places) is not None
+
+    def group_said_in(self, text: Text) -> Optional[Text]:
+        """The group someone says they belong to, in words about themselves ("I'm a man",
+        "as a gay man", "im trans"): never from a word alone, since "a man followed me"
+        says nothing about the writer."""
+        for group in self.groups:
+            if group.id in ("men", "women", "lgbt") and _said_of_oneself(text, SAYING_WHO_I_AM, group.words):
+                return group.id
+        return None
 
     def area_label(self, area_id: Text) -> Text:
         for area in self.areas:
@@ -219,19 +226,6 @@ class Content:
                       if group in s.serves and topic.need in s.needs and s not in listed]
         return [s for s in theirs + listed if s.suits_age(age) and s.suits_group(group)]
 
-    def group_said_in(self, text: Text) -> Optional[Text]:
-        """The group someone says they belong to, in words about themselves ("I'm a man",
-        "as a gay man", "im trans"): never from a word alone, since "a man followed me"
-        says nothing about the writer."""
-        words = _normalise(text.replace("’", "'").replace("'", ""))
-        for group in self.finder.groups:
-            if group.id not in ("men", "women", "lgbt"):
-                continue
-            for word in group.words:
-                if any(_contains(words, f"{start} {word}") for start in SAYING_WHO_I_AM):
-                    return group.id
-        return None
-
     def services_named_in(self, text: Text, most: int = 3) -> List[Service]:
         """The services whose name, or another name they go by (`also_called`), is in the
         text ("refuge number"): the most specific name first, at most `most`."""
@@ -247,6 +241,14 @@ class Content:
 
 def _normalise(text: Text) -> Text:
     return " ".join(re.sub(r"[^a-z0-9+ ]", " ", text.lower().replace("-", " ")).split())
+
+
+def _said_of_oneself(text: Text, openings: Tuple[Text, ...], phrases: Iterable[Text]) -> Optional[Text]:
+    """The first of `phrases` the writer says of themselves, after one of `openings`
+    ("im a" + "man", "live in" + "glasgow"); None when a phrase only stands alone."""
+    words = _normalise(text.replace("’", "'").replace("'", ""))  # "i'm" reads as "im"
+    return next((phrase for phrase in phrases
+                 if any(_contains(words, f"{opening} {phrase}") for opening in openings)), None)
 
 
 def _contains(words: Text, phrase: Text) -> bool:

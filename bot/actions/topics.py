@@ -132,7 +132,7 @@ class ActionAnswerTopic(Action):
         first_time, age = young_person(tracker)
         other_nation_note = self._other_nation_note(tracker, content)
         intro += other_nation_note
-        said_group = content.group_said_in(tracker.latest_message.get("text") or "")
+        said_group = content.finder.group_said_in(tracker.latest_message.get("text") or "") if content.finder else None
         group = said_group or tracker.get_slot("support_group")
         send(dispatcher, intro + self._answer(content, topic, tracker, first_time, age, group))
         remembered = [SlotSet("support_group", said_group)] if said_group else []

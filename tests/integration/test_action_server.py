@@ -5,13 +5,13 @@ forged contact request in the force's queue. Checked against the running stack.
 """
 from __future__ import annotations
 
-import socket
 import uuid
 
 import pytest
 import requests
 
 from bot.action_server import TOKEN_HEADER
+from tests.ports import this_machines_other_address
 
 FORGED_HANDOFF = {
     "next_action": "action_finish_handoff",
@@ -57,16 +57,6 @@ def test_with_the_token_a_broken_request_gets_a_kind_error_that_echoes_nothing(s
         assert 400 <= response.status_code < 600
         assert "07700" not in response.text and "Traceback" not in response.text
         assert set(response.json()) == {"error"}
-
-
-def this_machines_other_address() -> str:
-    """An address of this machine that is not loopback, as another machine would reach it."""
-    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
-        try:
-            probe.connect(("192.0.2.1", 9))  # TEST-NET: nothing is sent, the route is only chosen
-        except OSError:
-            return ""
-        return probe.getsockname()[0]
 
 
 def test_it_listens_on_this_machine_only(stack):

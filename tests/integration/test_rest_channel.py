@@ -170,7 +170,7 @@ def test_a_huge_message_is_refused_before_it_costs_anything(stack):
 
 
 def test_only_this_machine_may_use_it(stack):
-    from tests.integration.test_action_server import this_machines_other_address
+    from tests.ports import this_machines_other_address
 
     address = this_machines_other_address()
     if not address or address.startswith("127."):
