@@ -27,6 +27,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot import log_privacy
+from bot.gc_tuning import freeze_what_is_loaded
 from bot.http_answers import add_api_headers, kind_error
 from bot.settings import load_settings
 
@@ -75,6 +76,7 @@ def main() -> None:
     utils.update_sanic_log_level()
     log_privacy.install()
     app = build_app(settings.action_server_token)
+    freeze_what_is_loaded()  # the SDK and every action are loaded now: bot/gc_tuning.py
     logger.info("Action server on http://%s:%s", settings.action_server_host, settings.action_server_port)
     app.run(settings.action_server_host, settings.action_server_port, workers=utils.number_of_sanic_workers(),
             access_log=False)

@@ -32,7 +32,6 @@ class Settings:
     action_server_port: int
     content_dir: Path
     conversation_retention_hours: int
-    cors_origins: str
     # Where the action server listens: this machine only, unless a deployment says otherwise.
     action_server_host: str
     # The shared secret the Rasa server sends the action server (bot/endpoints.yml).
@@ -76,7 +75,6 @@ def load_settings() -> Settings:
         action_server_port=_positive_int("ACTION_SERVER_PORT", 5055),
         content_dir=content_dir,
         conversation_retention_hours=_positive_int("CONVERSATION_RETENTION_HOURS", 1),
-        cors_origins=os.environ.get("CORS_ORIGINS", "http://localhost:8000"),
         action_server_host=os.environ.get("ACTION_SERVER_HOST", "127.0.0.1").strip() or "127.0.0.1",
         action_server_token=_secret("ACTION_SERVER_TOKEN", DEV_ACTION_SERVER_TOKEN, is_production(),
                                     purpose="the same for the Rasa server and the action server"),

@@ -22,13 +22,11 @@ from pathlib import Path
 from typing import Any, Awaitable, Callable, Dict, List, Mapping, Optional, Text
 
 from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
-from sanic import Blueprint, Sanic, response
+from sanic import Blueprint, response
 from sanic.exceptions import PayloadTooLarge
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot import log_privacy
-from bot.gc_tuning import freeze_what_is_loaded
 from bot.settings import WidgetSettings, load_widget_settings
 from bot.tracker_store import conversation_partner, forget_conversation
 from connectors.widget_limits import RateLimiter, client_address
@@ -103,29 +101,6 @@ def _clean_text(text: str) -> str:
     while kept[:1].isspace() or kept[:1] == "/":
         kept = kept[1:]
     return kept.strip()
-
-
-def _exclude_from_rasa_cors(app: Sanic, paths: List[str]) -> None:
-    """Stops the CORS handling Rasa sets up for every path (`rasa run --cors`) from
-    touching this channel's paths: it would answer their preflights itself, allow
-    whatever --cors allows (perhaps "*") and allow credentials. This channel sets
-    its own CORS headers, for its partners' origins only."""
-    context = getattr(app.ctx, "sanic_cors", None)
-    if context is None or not paths:
-        return
-    from sanic_cors.core import get_regexp_pattern, probably_regex
-
-    guard = "(?!" + "|".join(re.escape(path) + "(?:/|$)" for path in paths) + ")"
-    resources = []
-    for pattern, options in context.resources:
-        if isinstance(pattern, re.Pattern):
-            pattern = re.compile(guard + "(?:" + pattern.pattern + ")", pattern.flags)
-        elif probably_regex(pattern):
-            pattern = re.compile(guard + "(?:" + get_regexp_pattern(pattern) + ")", re.IGNORECASE)
-        elif any(str(pattern).lower().startswith(path.lower()) for path in paths):
-            continue
-        resources.append((pattern, options))
-    context.resources = resources
 
 
 class WidgetInput(InputChannel):
@@ -436,22 +411,9 @@ class WidgetInput(InputChannel):
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         widget = Blueprint("widget_webhook")
-        handlers: List[Callable] = []
 
         def route(uri: str, methods: List[str], stream: bool = False) -> Callable:
-            def register(handler: Callable) -> Callable:
-                handlers.append(handler)
-                return widget.route(uri, methods=methods, stream=stream)(handler)
-
-            return register
-
-        # Rasa loads the model before the server starts; this runs once it has, and once
-        # the server's logging is set up (for the whole server, REST channel included:
-        # bot/gc_tuning.py and bot/log_privacy.py say why).
-        @widget.listener("after_server_start")
-        async def freeze_the_loaded_model(app: Sanic, loop: Any) -> None:
-            freeze_what_is_loaded()
-            log_privacy.install()
+            return widget.route(uri, methods=methods, stream=stream)
 
         @route("/", ["GET"])
         async def health(request: Request) -> HTTPResponse:
@@ -488,13 +450,5 @@ class WidgetInput(InputChannel):
                 return self._static(request, filename)
 
             return await self._guarded(request, serve)
-
-        @widget.listener("before_server_start")
-        async def leave_cors_to_this_channel(app: Sanic, _loop: Any) -> None:
-            paths = sorted(
-                {"/" + route.path.split("<", 1)[0].strip("/") for route in app.router.routes if route.handler in handlers}
-            )
-            # /webhooks/widget covers /webhooks/widget/message and the rest.
-            _exclude_from_rasa_cors(app, [p for p in paths if not any(p.startswith(q + "/") for q in paths)])
 
         return widget

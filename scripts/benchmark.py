@@ -188,10 +188,10 @@ def project_servers(model: Path, work: Path, label: str = "project",
     )
     actions = Server(f"{label} action server", [sys.executable, "-m", "bot.action_server"],
                      ROOT, env, f"http://{HOST}:{action_port}/health")
-    rasa = Server(f"{label} Rasa server", [RASA, "run", "--model", str(model), "--endpoints", "bot/endpoints.yml",
-                                           "--credentials", "bot/credentials.yml", "--interface", HOST,
-                                           "--port", str(rasa_port), "--cors", "http://localhost:8000"],
-                  ROOT, env, f"http://{HOST}:{rasa_port}/")
+    rasa = Server(f"{label} Rasa server", [sys.executable, "-m", "bot.server", "run", "--model", str(model),
+                                           "--endpoints", "bot/endpoints.yml", "--credentials", "bot/credentials.yml",
+                                           "--interface", HOST, "--port", str(rasa_port)],
+                  ROOT, env, f"http://{HOST}:{rasa_port}/webhooks/widget/")
     return actions, rasa
 
 

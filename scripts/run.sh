@@ -29,8 +29,8 @@ pids+=($!)
 pids+=($!)
 .venv/bin/python -m connectors.handoff.dispatcher &
 pids+=($!)
-.venv/bin/rasa run --model "$MODEL" --endpoints bot/endpoints.yml --credentials bot/credentials.yml \
-  --port "$RASA_PORT" --cors $CORS_ORIGINS &
+.venv/bin/python -m bot.server run --model "$MODEL" --endpoints bot/endpoints.yml --credentials bot/credentials.yml \
+  --port "$RASA_PORT" &
 pids+=($!)
 
 echo "Starting: Rasa server on http://localhost:$RASA_PORT (REST: /webhooks/rest/webhook), actions on port $ACTION_SERVER_PORT,"

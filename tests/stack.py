@@ -33,7 +33,6 @@ from scripts.train import model_path
 from tests.ports import free_port
 
 PYTHON = str(PROJECT_ROOT / ".venv" / "bin" / "python")
-RASA = str(PROJECT_ROOT / ".venv" / "bin" / "rasa")
 DEMO = PROJECT_ROOT / "demo"
 REAL_PARTNERS = PROJECT_ROOT / "connectors" / "partners.yml"
 INBOX_TOKEN = "integration-test-inbox-token-0123456789"
@@ -239,11 +238,11 @@ def running_stack(folder: Path, extra_env: Optional[Dict[str, str]] = None) -> I
             start(PYTHON, "-m", "force_inbox")
             start(PYTHON, "-m", "connectors.handoff.dispatcher")
             start(PYTHON, "-m", "bot.action_server")
-            start(RASA, "run", "--model", str(model), "--endpoints", "bot/endpoints.yml",
+            start(PYTHON, "-m", "bot.server", "run", "--model", str(model), "--endpoints", "bot/endpoints.yml",
                   "--credentials", "bot/credentials.yml", "--port", str(rasa_port),
                   "--enable-api", "--auth-token", api_token)
             wait_until_up(f"http://127.0.0.1:{action_port}/health", processes, log_path)
-            wait_until_up(f"http://localhost:{rasa_port}/", processes, log_path)
+            wait_until_up(f"http://localhost:{rasa_port}/webhooks/widget/", processes, log_path)
             wait_until_up(f"http://localhost:{inbox_port}/healthz", processes, log_path)
             yield Stack(
                 rasa=f"http://localhost:{rasa_port}",

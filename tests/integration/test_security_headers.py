@@ -43,3 +43,13 @@ def test_the_force_inbox_pages_cannot_be_framed_or_cached(stack):
     page = requests.get(stack.inbox, headers={"Authorization": f"Bearer {INBOX_TOKEN}"}, timeout=10)
     assert_private_and_unframable(page, "inbox")
     assert "frame-ancestors 'none'" in page.headers.get("Content-Security-Policy", "")
+
+
+def test_the_rasa_server_shows_no_version_and_allows_no_other_site(stack):
+    root = requests.get(f"{stack.rasa}/", headers={"Origin": "https://evil.example"}, timeout=10)
+    assert root.status_code == 404
+    assert "Rasa" not in root.text and "3.6" not in root.text
+    for origin in ("https://evil.example", f"http://localhost:{stack.force_port}"):
+        preflight = requests.options(stack.url, timeout=10,
+                                     headers={"Origin": origin, "Access-Control-Request-Method": "POST"})
+        assert not [name for name in preflight.headers if name.lower().startswith("access-control-")], origin

@@ -1,5 +1,6 @@
-"""A real Rasa app (as `rasa run` builds it, with `--cors "*"`) serving the widget
-channel on a free port, with a stub agent in place of a trained model."""
+"""A real Rasa app (as `python -m bot.server run --cors "*"` builds it: Rasa's own app
+with bot/rasa_fixes.py applied) serving the widget channel on a free port, with a stub
+agent in place of a trained model."""
 from __future__ import annotations
 
 import asyncio
@@ -8,11 +9,12 @@ import threading
 from typing import Any, Awaitable, Callable, Dict, Iterator, List, Optional
 
 import pytest
+import rasa.core.run
 import requests
 from rasa.core.channels.channel import OutputChannel, UserMessage
-from rasa.core.run import configure_app
 from sanic import Sanic
 
+from bot import rasa_fixes
 from bot.settings import load_widget_settings
 from connectors.widget_channel import WidgetInput
 from tests.ports import free_port
@@ -63,7 +65,8 @@ class Server:
     def __init__(self, channel: WidgetInput, agent: StubAgent) -> None:
         self.channel = channel
         self.agent = agent
-        self.app = configure_app(input_channels=[channel], cors="*", enable_api=False, port=0)
+        rasa_fixes.apply()
+        self.app = rasa.core.run.configure_app(input_channels=[channel], cors="*", enable_api=False, port=0)
         self.app.ctx.agent = agent
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}/webhooks/widget"
@@ -152,6 +155,22 @@ def make_server() -> Iterator[Callable[..., Server]]:
 @pytest.fixture
 def server(make_server) -> Server:
     return make_server()
+
+
+@pytest.fixture(scope="module")
+def unlimited_server() -> Iterator[Server]:
+    """One server for many generated requests, with rate limits too high for them to meet."""
+    from rasa.core.lock_store import InMemoryLockStore
+    from rasa.shared.core.domain import Domain
+
+    from bot.tracker_store import ExpiringInMemoryTrackerStore
+
+    agent = StubAgent(tracker_store=ExpiringInMemoryTrackerStore(Domain.empty(), retention_hours=1),
+                      lock_store=InMemoryLockStore())
+    settings = widget_settings(conversation_messages_per_minute=10**9, address_requests_per_minute=10**9)
+    server = Server(WidgetInput(settings=settings), agent).start()
+    yield server
+    server.stop()
 
 
 @pytest.fixture(scope="session")

@@ -18,23 +18,6 @@ MESSAGE_BODIES = json_bodies({"conversation_id": st.from_regex(r"[A-Za-z0-9_-]{8
 FORGET_BODIES = json_bodies({"conversation_id": st.one_of(MARKED_TEXT, st.text(max_size=70))})
 
 
-@pytest.fixture(scope="module")
-def fuzzed():
-    """One server for all the examples, with limits too high to answer 429 to the fuzzer."""
-    from rasa.core.lock_store import InMemoryLockStore
-    from rasa.shared.core.domain import Domain
-
-    from bot.tracker_store import ExpiringInMemoryTrackerStore
-    from tests.widget.conftest import Server, StubAgent, WidgetInput, widget_settings
-
-    agent = StubAgent(tracker_store=ExpiringInMemoryTrackerStore(Domain.empty(), retention_hours=1),
-                      lock_store=InMemoryLockStore())
-    settings = widget_settings(conversation_messages_per_minute=10**9, address_requests_per_minute=10**9)
-    server = Server(WidgetInput(settings=settings), agent).start()
-    yield server
-    server.stop()
-
-
 def send(server, method: str, path: str, body: bytes, origin) -> requests.Response:
     headers = {"Content-Type": "application/json"}
     if origin is not None:
@@ -44,20 +27,20 @@ def send(server, method: str, path: str, body: bytes, origin) -> requests.Respon
 
 @fuzz(4000)
 @given(body=MESSAGE_BODIES, origin=ORIGINS)
-def test_message(fuzzed, body, origin):
-    assert_handled(send(fuzzed, "POST", "/message", body[0], origin), body[1])
+def test_message(unlimited_server, body, origin):
+    assert_handled(send(unlimited_server, "POST", "/message", body[0], origin), body[1])
 
 
 @fuzz(1500)
 @given(body=FORGET_BODIES, origin=ORIGINS)
-def test_forget(fuzzed, body, origin):
-    assert_handled(send(fuzzed, "POST", "/forget", body[0], origin), body[1])
+def test_forget(unlimited_server, body, origin):
+    assert_handled(send(unlimited_server, "POST", "/forget", body[0], origin), body[1])
 
 
 @fuzz(500)
 @given(method=st.sampled_from(["GET", "OPTIONS", "HEAD", "PUT", "DELETE"]),
        path=st.sampled_from(["/partner", "/message", "/forget", "/static/widget.js", "/static/../../x", "/nothing"]),
        origin=ORIGINS)
-def test_other_methods_and_paths(fuzzed, method, path, origin):
-    response = send(fuzzed, method, path, b"", origin)
+def test_other_methods_and_paths(unlimited_server, method, path, origin):
+    response = send(unlimited_server, method, path, b"", origin)
     assert response.status_code < 500

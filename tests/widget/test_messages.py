@@ -73,10 +73,16 @@ def test_preflight_never_uses_a_wildcard_and_answers_only_partners(server):
         assert no_origin.status_code == 403
 
 
-def test_rasa_cors_still_applies_to_its_own_routes(server):
-    # Only the widget's paths are taken out of Rasa's CORS handling.
-    response = requests.get(f"http://127.0.0.1:{server.port}/", headers={"Origin": STRANGER}, timeout=10)
-    assert response.headers.get("Access-Control-Allow-Origin") == STRANGER
+def test_rasa_adds_no_cors_and_no_version_page_of_its_own(server):
+    # Built with --cors "*": Rasa's CORS would have allowed any site, with credentials.
+    root = requests.get(f"http://127.0.0.1:{server.port}/", headers={"Origin": STRANGER}, timeout=10)
+    assert root.status_code == 404
+    assert "Rasa" not in root.text
+    assert "Access-Control-Allow-Origin" not in root.headers
+    preflight = requests.options(f"http://127.0.0.1:{server.port}/webhooks/widget/message",
+                                 headers={"Origin": STRANGER, "Access-Control-Request-Method": "POST"}, timeout=10)
+    assert preflight.status_code == 403
+    assert not [name for name in preflight.headers if name.lower().startswith("access-control-")]
 
 
 # ---- what reaches the assistant ---------------------------------------------------------
