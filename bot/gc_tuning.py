@@ -8,8 +8,8 @@ pushed p95 at 8 concurrent conversations from about 150 ms to about 350 ms). Tho
 objects live as long as the process, so after start-up they are frozen: moved out of
 the collector's sight. It still checks everything made later (conversations,
 messages), and reference counting frees ordinary garbage as before. The Rasa server
-freezes once it has started (a listener on the widget channel, which both channels'
-server runs); the action server when it imports bot.actions.
+freezes once it has started (the start-up hook in bot/rasa_fixes.py, whichever channels
+it serves); the action server once its main() has loaded the actions.
 
 The cost: anything frozen is never collected. That is what we want for libraries
 and the loaded model; a Rasa server that swaps in a new model while running would

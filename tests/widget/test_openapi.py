@@ -1,5 +1,5 @@
 """The widget channel answers only as its OpenAPI description says
-(connectors/widget_openapi.yml): schemathesis generates requests for every path, valid and
+(docs/widget-api.openapi.yml): schemathesis generates requests for every path, valid and
 not (negative mode), from a partner's page and from a stranger's, and checks each answer's
 status, content type, headers and body against the description; never a server error.
 Button presses it invents carry made-up signatures, so a "valid" press is refused 403 as
@@ -11,7 +11,7 @@ import schemathesis
 from bot.settings import PROJECT_ROOT
 from tests.widget.conftest import POLICE, STRANGER
 
-schema = schemathesis.openapi.from_path(PROJECT_ROOT / "connectors" / "widget_openapi.yml")
+schema = schemathesis.openapi.from_path(PROJECT_ROOT / "docs" / "widget-api.openapi.yml")
 schema.config.generation.update(modes=["positive", "negative"], max_examples=150, deterministic=True,
                                 database="none")
 schema.config.checks.update(excluded_check_names=["positive_data_acceptance"])
