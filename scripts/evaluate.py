@@ -57,7 +57,7 @@ from scripts.benchlib import (  # noqa: E402
     rasa_version, timed_run, write_section,
 )
 from scripts.evaluate_nlu import (  # noqa: E402
-    DANGER, HeldOutResult, Scores, evaluate, macro_f1, parse, per_intent_scores, predict,
+    DANGER, HeldOutResult, Scores, evaluate, macro_f1, parse, per_intent_scores,
 )
 
 PROJECT_CONFIG = ROOT / "bot" / "config.yml"

@@ -24,6 +24,8 @@ from bot.actions.content_model import (
     Service,
     Topic,
 )
+from bot.actions.handoff_form import QUESTIONS
+from connectors.handoff.payload import CONTACT_METHODS, TOPICS
 
 STALE_AFTER = timedelta(days=183)
 # `scripts/content check` warns this long before an entry's `review_by` date, and fails after it.
@@ -43,21 +45,21 @@ SPECIAL_TOPICS = (
     "finder_results",
     "finder_no_results",
     "stop",
-    "handoff_ask_go_ahead", "handoff_ask_topic", "handoff_ask_name", "handoff_ask_method",
-    "handoff_ask_phone", "handoff_invalid_phone", "handoff_ask_email", "handoff_invalid_email",
-    "handoff_ask_safe_times", "handoff_ask_voicemail", "handoff_ask_others", "handoff_ask_if_someone_else",
-    "handoff_ask_area", "handoff_outside", "handoff_ask_needs", "handoff_ask_confirm", "handoff_consent",
-    "handoff_consent_again", "handoff_consent_offer_cancel", "handoff_not_sent_changed", "under_18",
+    "under_18",
     "outside_england_and_wales",
-    "handoff_destination_general", "handoff_destination_psd", "handoff_ask_change", "handoff_sent",
+    # The contact form: its questions' words come from QUESTIONS (bot/actions/handoff_form.py).
+    *(question.topic_id for question in QUESTIONS),
+    "handoff_invalid_phone", "handoff_invalid_email", "handoff_too_many_tries", "handoff_outside",
+    "handoff_ask_confirm", "handoff_consent_again", "handoff_consent_offer_cancel", "handoff_not_sent_changed",
+    "handoff_destination_general", "handoff_destination_psd", "handoff_sent",
     "handoff_sent_self_contact", "handoff_declined", "handoff_cancelled", "handoff_failed",
 )
 # The form's buttons whose words live in content/handoff.yml (what each does is in bot/actions/handoff.py).
 HANDOFF_BUTTONS = ("yes", "no", "go_ahead", "no_thanks", "skip", "any_time", "no_needs", "send_it", "change",
                    "start_again", "cancel", "cancel_send_nothing")
-HANDOFF_TOPICS = {"domestic_abuse", "sexual_violence", "stalking_harassment", "honour_based_abuse",
-                  "intimate_image_abuse", "police_abuse", "other"}
-HANDOFF_METHODS = {"call", "text", "email", "they_will_contact"}
+# What the contact form offers must be what a handoff request can carry (its schema).
+HANDOFF_TOPICS = set(TOPICS)
+HANDOFF_METHODS = set(CONTACT_METHODS)
 SERVICE_FIELDS = {
     "id", "name", "run_by", "summary", "phone", "textphone", "text", "url", "hours", "free",
     "areas", "serves", "needs", "source", "verified", "reviewed", "notes_for_staff", "also_called",
@@ -357,6 +359,9 @@ def _check_handoff(handoff_yaml: Any, problems: List[Text]) -> Optional[HandoffO
             problems.append(f"handoff.yml: '{key}' is not a button of the form: {', '.join(HANDOFF_BUTTONS)}.")
         elif not label.strip() or len(label) > MAX_LABEL_LENGTH:
             problems.append(f"handoff.yml: the words for the '{key}' button must be 1 to {MAX_LABEL_LENGTH} characters.")
+    for question in QUESTIONS:
+        if question.read_back and question.slot not in options.summary_labels:
+            problems.append(f"handoff.yml: summary_labels must give the words for '{question.slot}' in the read-back.")
     missing_methods = HANDOFF_METHODS - {m.id for m in options.methods}
     if missing_methods:
         problems.append(f"handoff.yml: methods must include {', '.join(sorted(missing_methods))}.")

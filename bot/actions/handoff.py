@@ -8,80 +8,26 @@ it until it is delivered. Answers are wiped from the conversation afterwards.
 from __future__ import annotations
 
 import asyncio
+from typing import Any, Dict, List, Optional, Text
 
-import hashlib
-import json
-from typing import Any, Dict, List, Mapping, Optional, Text
-
-from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from bot.actions.content_model import OUTSIDE, Choice, Content, HandoffOptions
-from bot.actions.content_store import content_store
 from bot.actions.consent import YES, carries_other_answers, consent_answer
-from bot.actions.contact_details import (
-    is_skip,
-    normalise_email,
-    normalise_uk_phone,
-    wants_another_way,
-    yes_or_no,
-)
+from bot.actions.contact_details import is_skip, normalise_email, normalise_uk_phone, wants_another_way, yes_or_no
+from bot.actions.content_model import OUTSIDE, Content, HandoffOptions
+from bot.actions.content_store import content_store
+from bot.actions.form_validation import FormValidation
+from bot.actions.handoff_answers import SKIPPED, answers_digest, answers_from
+from bot.actions.handoff_form import CHANGEABLE, HANDOFF_SLOTS, cleared_by_changing, clear_handoff, slots_to_ask
 from bot.actions.opening_hours import uk_now
-from bot.actions.questions import AskQuestion
-from bot.actions.rendering import Reply, render_topic
+from bot.actions.rendering import render_topic
 from bot.actions.topics import send
 from connectors.handoff import HandoffError, accept_handoff, utc_now_iso
 
-HANDOFF_SLOTS = (
-    "handoff_go_ahead", "handoff_topic", "handoff_name", "contact_method", "contact_phone", "contact_email",
-    "safe_times", "voicemail_ok", "others_may_answer", "if_someone_else_answers", "handoff_area",
-    "access_needs", "handoff_confirm", "handoff_change", "handoff_read_back", "handoff_unclear_answers",
-)
-# Shown when someone chose to skip; sent to the force as "not given".
-SKIPPED = "skipped"
-NEEDS_A_NUMBER = ("call", "text")
 MAX_FREE_TEXT = 200
-CHANGEABLE = (
-    "handoff_topic", "handoff_name", "contact_method", "safe_times", "voicemail_ok",
-    "others_may_answer", "if_someone_else_answers", "handoff_area", "access_needs",
-)
-# Answers that follow from another: changing the first means asking these again.
-DEPENDS_ON = {
-    "contact_method": ("contact_phone", "contact_email", "safe_times", "voicemail_ok", "others_may_answer", "if_someone_else_answers"),
-    "others_may_answer": ("if_someone_else_answers",),
-}
-
-
-def clear_handoff() -> List[EventType]:
-    return [SlotSet(slot, None) for slot in HANDOFF_SLOTS]
-
-
-def slots_to_ask(tracker: Tracker) -> List[Text]:
-    """The questions this person needs, given their answers so far."""
-    slots = ["handoff_go_ahead"]
-    if tracker.get_slot("handoff_go_ahead") is False:
-        return slots
-    slots += ["handoff_topic", "handoff_name", "contact_method"]
-    method = tracker.get_slot("contact_method")
-    if method in NEEDS_A_NUMBER:
-        slots += ["contact_phone", "safe_times"]
-    if method == "call":
-        slots.append("voicemail_ok")
-    if method == "email":
-        slots.append("contact_email")
-    if method in ("call", "text", "email"):
-        slots.append("others_may_answer")
-        if tracker.get_slot("others_may_answer") == "yes":
-            slots.append("if_someone_else_answers")
-    slots.append("handoff_area")
-    if tracker.get_slot("handoff_area") == OUTSIDE:
-        return slots
-    slots += ["access_needs", "handoff_confirm"]
-    if tracker.get_slot("handoff_confirm") == "change":
-        slots.append("handoff_change")
-    return slots
 
 
 def _match_choice(text: Text, choices: tuple) -> Optional[Text]:
@@ -101,7 +47,13 @@ def _free_text(value: Any) -> Text:
     return SKIPPED if is_skip(text) else text[:MAX_FREE_TEXT]
 
 
-class ValidateHandoffForm(FormValidationAction):
+class ValidateHandoffForm(FormValidation):
+    """Reads each answer; asks only the questions the answers so far need
+    (bot/actions/handoff_form.py); a number or email that cannot be read three times
+    running goes back to the choice of how to be contacted."""
+
+    tries_slot = "handoff_failed_tries"
+
     def name(self) -> Text:
         return "validate_handoff_form"
 
@@ -138,24 +90,27 @@ class ValidateHandoffForm(FormValidationAction):
                 method = "they_will_contact"
         return {"contact_method": method}
 
-    def _another_way(self) -> Dict[Text, Any]:
-        return {"contact_method": None, "contact_phone": None, "contact_email": None}
+    def another_way(self, slot: Text = "", dispatcher: Optional[CollectingDispatcher] = None) -> Dict[Text, Any]:
+        """Back to the choice of how to be contacted (after three unreadable answers, saying so)."""
+        if dispatcher is not None:
+            self.say(dispatcher, "handoff_too_many_tries")
+        return {"contact_method": None, "contact_phone": None, "contact_email": None, self.tries_slot: None}
 
     def validate_contact_phone(self, value: Any, dispatcher, tracker, domain) -> Dict[Text, Any]:
         if wants_another_way(str(value)):
-            return self._another_way()
+            return self.another_way()
         number = normalise_uk_phone(str(value))
         if number is None:
-            _say(dispatcher, "handoff_invalid_phone")
-        return {"contact_phone": number}
+            return self.not_usable("contact_phone", tracker, dispatcher, "handoff_invalid_phone")
+        return self.accepted("contact_phone", number)
 
     def validate_contact_email(self, value: Any, dispatcher, tracker, domain) -> Dict[Text, Any]:
         if wants_another_way(str(value)):
-            return self._another_way()
+            return self.another_way()
         email = normalise_email(str(value))
         if email is None:
-            _say(dispatcher, "handoff_invalid_email")
-        return {"contact_email": email}
+            return self.not_usable("contact_email", tracker, dispatcher, "handoff_invalid_email")
+        return self.accepted("contact_email", email)
 
     def validate_safe_times(self, value: Any, dispatcher, tracker, domain) -> Dict[Text, Any]:
         text = _free_text(value)
@@ -198,7 +153,7 @@ class ValidateHandoffForm(FormValidationAction):
         field = next((f for f in CHANGEABLE if text in (f, labels.get(f, "").lower())), None)
         if field is None:
             return {"handoff_change": None}
-        cleared = {slot: None for slot in (field,) + DEPENDS_ON.get(field, ())}
+        cleared = {slot: None for slot in cleared_by_changing(field)}
         return {**cleared, "handoff_confirm": None, "handoff_change": None, "handoff_unclear_answers": None}
 
     async def run(self, dispatcher, tracker, domain) -> List[EventType]:
@@ -228,176 +183,6 @@ def _matches_read_back(tracker: Tracker, events: List[EventType]) -> bool:
     return tracker.get_slot("handoff_read_back") == answers_digest(answers_from(slots))
 
 
-def _say(dispatcher: CollectingDispatcher, topic_id: Text, **fill: Text) -> None:
-    content = content_store().current()
-    replies = render_topic(content, content.topics[topic_id], uk_now(), with_buttons=False)
-    for reply in replies:
-        for key, value in fill.items():
-            reply.text = reply.text.replace("{" + key + "}", value)
-    send(dispatcher, replies)
-
-
-def _buttons(choices: tuple, slot: Text) -> List[Dict[Text, Text]]:
-    return [{"title": c.label, "payload": f'/inform{{"{slot}":"{c.id}"}}'} for c in choices]
-
-
-def _yes_no_buttons(content: Content) -> List[Dict[Text, Text]]:
-    return [content.handoff.button("yes", "/affirm"), content.handoff.button("no", "/deny")]
-
-
-class AskGoAhead(AskQuestion, Action):
-    slot, topic_id = "handoff_go_ahead", "handoff_ask_go_ahead"
-
-    def buttons(self, content, tracker):
-        return [content.handoff.button("go_ahead", "/affirm"), content.handoff.button("no_thanks", "/deny")]
-
-
-class AskTopic(AskQuestion, Action):
-    slot, topic_id = "handoff_topic", "handoff_ask_topic"
-
-    def buttons(self, content, tracker):
-        return _buttons(content.handoff.topics, "handoff_topic")
-
-
-class AskName(AskQuestion, Action):
-    slot, topic_id = "handoff_name", "handoff_ask_name"
-
-    def buttons(self, content, tracker):
-        return [content.handoff.button("skip", "skip")]
-
-
-class AskMethod(AskQuestion, Action):
-    slot, topic_id = "contact_method", "handoff_ask_method"
-
-    def buttons(self, content, tracker):
-        return _buttons(content.handoff.methods, "contact_method")
-
-
-class AskPhone(AskQuestion, Action):
-    slot, topic_id = "contact_phone", "handoff_ask_phone"
-
-
-class AskEmail(AskQuestion, Action):
-    slot, topic_id = "contact_email", "handoff_ask_email"
-
-
-class AskSafeTimes(AskQuestion, Action):
-    slot, topic_id = "safe_times", "handoff_ask_safe_times"
-
-    def buttons(self, content, tracker):
-        return [content.handoff.button("any_time", "any time")]
-
-
-class AskVoicemail(AskQuestion, Action):
-    slot, topic_id = "voicemail_ok", "handoff_ask_voicemail"
-
-    def buttons(self, content, tracker):
-        return _yes_no_buttons(content)
-
-
-class AskOthers(AskQuestion, Action):
-    slot, topic_id = "others_may_answer", "handoff_ask_others"
-
-    def buttons(self, content, tracker):
-        return _yes_no_buttons(content)
-
-
-class AskIfSomeoneElse(AskQuestion, Action):
-    slot, topic_id = "if_someone_else_answers", "handoff_ask_if_someone_else"
-
-    def buttons(self, content, tracker):
-        return _buttons(content.handoff.someone_else_answers, "if_someone_else_answers")
-
-
-class AskArea(AskQuestion, Action):
-    slot, topic_id = "handoff_area", "handoff_ask_area"
-
-    def buttons(self, content, tracker):
-        finder = content.finder
-        areas = tuple(Choice(a.id, a.label) for a in finder.areas) + (Choice(OUTSIDE, finder.outside_label),)
-        return [{"title": c.label, "payload": f'/inform{{"area":"{c.id}"}}'} for c in areas]
-
-
-class AskNeeds(AskQuestion, Action):
-    slot, topic_id = "access_needs", "handoff_ask_needs"
-
-    def buttons(self, content, tracker):
-        return [content.handoff.button("no_needs", "no")]
-
-
-class AskConfirm(AskQuestion, Action):
-    """Reads every answer back, then asks for consent, and remembers a digest of what it
-    read back: only those answers can be sent. After an answer that is not a clear yes
-    it asks again briefly; after a second, it offers to cancel."""
-
-    slot, topic_id = "handoff_confirm", "handoff_consent"
-
-    async def run(self, dispatcher, tracker, domain) -> List[EventType]:
-        content = content_store().current()
-        digest = answers_digest(answers_from(tracker.current_slot_values()))
-        unclear = int(tracker.get_slot("handoff_unclear_answers") or 0)
-        if unclear and tracker.get_slot("handoff_read_back") == digest:
-            topic_id = "handoff_consent_offer_cancel" if unclear >= 2 else "handoff_consent_again"
-            replies = render_topic(content, content.topics[topic_id], uk_now(), with_buttons=False)
-            replies[-1].buttons = self.buttons(content, tracker, offer_cancel_first=unclear >= 2)
-            send(dispatcher, replies)
-            return []
-        await super().run(dispatcher, tracker, domain)
-        return [SlotSet("handoff_read_back", digest), SlotSet("handoff_unclear_answers", None)]
-
-    def before(self, content, tracker):
-        destination = "handoff_destination_psd" if tracker.get_slot("handoff_topic") == "police_abuse" else "handoff_destination_general"
-        return (
-            render_topic(content, content.topics["handoff_ask_confirm"], uk_now(), with_buttons=False)
-            + [Reply(read_back(content, tracker))]
-            + render_topic(content, content.topics[destination], uk_now(), with_buttons=False)
-        )
-
-    def buttons(self, content, tracker, offer_cancel_first: bool = False):
-        words = content.handoff
-        send_it = words.button("send_it", '/inform{"handoff_confirm":"yes"}')
-        change = words.button("change", '/inform{"handoff_confirm":"change"}')
-        restart = words.button("start_again", '/inform{"handoff_confirm":"restart"}')
-        if offer_cancel_first:
-            return [words.button("cancel_send_nothing", "/stop"), send_it, change]
-        return [send_it, change, restart, words.button("cancel", "/stop")]
-
-
-class AskChange(AskQuestion, Action):
-    slot, topic_id = "handoff_change", "handoff_ask_change"
-
-    def buttons(self, content, tracker):
-        labels = content.handoff.summary_labels
-        asked = [f for f in CHANGEABLE if tracker.get_slot(f) is not None]
-        return [{"title": labels.get(f, f), "payload": f'/inform{{"handoff_change":"{f}"}}'} for f in asked]
-
-
-def read_back(content: Content, tracker: Tracker) -> Text:
-    """The person's answers, in the words they will recognise."""
-    options, labels = content.handoff, content.handoff.summary_labels
-    shown = {
-        "handoff_topic": options.label_of(options.topics, tracker.get_slot("handoff_topic")),
-        "contact_method": options.label_of(options.methods, tracker.get_slot("contact_method")),
-        "if_someone_else_answers": options.label_of(options.someone_else_answers, tracker.get_slot("if_someone_else_answers")),
-        "handoff_area": content.finder.area_label(tracker.get_slot("handoff_area") or ""),
-    }
-    lines = []
-    for slot in slots_to_ask(tracker):
-        if slot not in labels or tracker.get_slot(slot) is None:
-            continue
-        value = shown.get(slot) or str(tracker.get_slot(slot))
-        lines.append(f"{labels[slot]}: {'not given' if value == SKIPPED else value}")
-    return "\n".join(lines)
-
-
-def _given(value: Optional[Text]) -> Optional[Text]:
-    return None if value in (None, SKIPPED, "none") else value
-
-
-def _asks_for_interpreter(needs: Text) -> bool:
-    return any(word in needs.lower() for word in ("interpret", "translat", "language"))
-
-
 def _partner_id(tracker: Tracker, channel: Text) -> Optional[Text]:
     """The partner site the widget ran on. The widget channel sets it from its own
     partner list; other channels (the REST channel passes on any metadata a client
@@ -407,40 +192,6 @@ def _partner_id(tracker: Tracker, channel: Text) -> Optional[Text]:
     metadata = (tracker.latest_message or {}).get("metadata")
     partner_id = metadata.get("partner_id") if isinstance(metadata, dict) else None
     return partner_id if isinstance(partner_id, str) else None
-
-
-def answers_from(slots: Mapping[Text, Any]) -> Dict[Text, Any]:
-    """What the person asked for: the part of the handoff request their answers decide,
-    in the shape docs/handoff-contract.md sets out."""
-    topic = slots.get("handoff_topic") or "other"
-    needs = _given(slots.get("access_needs"))
-    method = slots.get("contact_method")
-    yes_no = {"yes": True, "no": False}
-    return {
-        "destination": "professional_standards" if topic == "police_abuse" else "general",
-        "topic": topic,
-        "name": _given(slots.get("handoff_name")),
-        "contact": {
-            "method": method,
-            "phone": slots.get("contact_phone") if method in NEEDS_A_NUMBER else None,
-            "email": slots.get("contact_email") if method == "email" else None,
-            "safe_times": _given(slots.get("safe_times")),
-            "voicemail_ok": yes_no.get(slots.get("voicemail_ok")),
-            "text_ok": True if method == "text" else None,
-            "others_may_answer": yes_no.get(slots.get("others_may_answer")),
-            "if_someone_else_answers": _given(slots.get("if_someone_else_answers")),
-        },
-        "area": slots.get("handoff_area"),
-        "needs": {
-            "interpreter": needs[:60] if needs and _asks_for_interpreter(needs) else None,
-            "accessibility": needs if needs and not _asks_for_interpreter(needs) else None,
-        },
-    }
-
-
-def answers_digest(answers: Dict[Text, Any]) -> Text:
-    """A fingerprint of the answers: equal only when every answer is the same."""
-    return hashlib.sha256(json.dumps(answers, sort_keys=True).encode("utf-8")).hexdigest()
 
 
 def build_payload(tracker: Tracker, content: Content) -> Dict[Text, Any]:

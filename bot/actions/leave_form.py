@@ -9,7 +9,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from bot.actions.content_store import content_store
-from bot.actions.handoff import HANDOFF_SLOTS
+from bot.actions.handoff_form import HANDOFF_SLOTS
 from bot.actions.opening_hours import uk_now
 from bot.actions.rendering import render_topic
 from bot.actions.support_finder import FORM_SLOTS

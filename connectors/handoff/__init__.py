@@ -36,8 +36,8 @@ def accept_handoff(payload: Mapping[str, Any]) -> str:
     """Validate the request, store it durably and encrypted in the outbox, and return its reference."""
     from connectors.handoff.outbox import default_outbox  # here, so a receiver can import payload and signing alone
 
-    validate(payload)  # an invalid request is HandoffRejected, whatever the state of the outbox
-    return default_outbox().accept(payload)
+    data = validate(payload)  # once, here: an invalid request is HandoffRejected, whatever the state of the outbox
+    return default_outbox().store(data, reference_given=payload.get("reference") is not None)
 
 
 def check_ready() -> None:

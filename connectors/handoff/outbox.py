@@ -170,8 +170,11 @@ class Outbox:
 
     def accept(self, payload: Mapping[str, Any]) -> str:
         """Validate, encrypt and store a handoff; return its reference once it is committed to disk."""
-        data = validate(payload)
-        reference_given = payload.get("reference") is not None
+        return self.store(validate(payload), reference_given=payload.get("reference") is not None)
+
+    def store(self, data: Dict[str, Any], reference_given: bool) -> str:
+        """Encrypt and store a handoff that validate() has passed; its reference, once on disk.
+        A reference the caller chose is kept; one made here is made again if already taken."""
         for _ in range(5):
             now = utcnow()
             row = {

@@ -10,6 +10,7 @@ import json
 import re
 import secrets
 from datetime import datetime, timezone
+from pathlib import Path
 from typing import Any, Dict, List, Mapping, Optional, TypedDict
 
 from connectors.handoff.errors import HandoffRejected
@@ -18,17 +19,14 @@ SCHEMA_VERSION = 1
 # No 0/O, 1/I/L, 5/S, 2/Z: a reference read out over the phone cannot be misheard.
 REFERENCE_ALPHABET = "346789ABCDEFGHJKMNPQRTUVWXY"
 REFERENCE_PATTERN = re.compile(rf"^[{REFERENCE_ALPHABET}]{{4}}-[{REFERENCE_ALPHABET}]{{4}}$")
-DESTINATIONS = ("general", "professional_standards")
-TOPICS = (
-    "domestic_abuse",
-    "sexual_violence",
-    "stalking_harassment",
-    "honour_based_abuse",
-    "intimate_image_abuse",
-    "police_abuse",
-    "other",
-)
-CONTACT_METHODS = ("call", "text", "email", "they_will_contact")
+# The lists of destinations, topics and contact methods are the schema's; the contact
+# form offers these (bot/content/handoff.yml, checked by scripts/content check).
+SCHEMA = json.loads(Path(__file__).with_name("handoff.schema.json").read_text(encoding="utf-8"))
+DESTINATIONS = tuple(SCHEMA["properties"]["destination"]["enum"])
+TOPICS = tuple(SCHEMA["properties"]["topic"]["enum"])
+CONTACT_METHODS = tuple(SCHEMA["properties"]["contact"]["properties"]["method"]["enum"])
+# Abuse by police officers or staff goes to Professional Standards, never to the general queue.
+POLICE_ABUSE = "police_abuse"
 PHONE_PATTERN = re.compile(r"^\+[1-9][0-9]{7,14}$")
 EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 UTC_TIMESTAMP_PATTERN = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?(Z|\+00:00)$")
@@ -100,6 +98,11 @@ FIELDS = {
     "needs": ("interpreter", "accessibility"),
     "consent": ("given_at", "wording_version"),
 }
+
+
+def destination_for(topic: Optional[str]) -> str:
+    """Where a request about `topic` goes: the routing rule, here and only here."""
+    return "professional_standards" if topic == POLICE_ABUSE else "general"
 
 
 def new_reference() -> str:
@@ -192,8 +195,8 @@ def problems(payload: Any) -> List[str]:
     topic = payload.get("topic")
     if topic not in TOPICS:
         found.append(f"topic must be one of {', '.join(TOPICS)}")
-    elif topic == "police_abuse" and destination != "professional_standards":
-        found.append("topic police_abuse must go to destination professional_standards, never general")
+    elif destination != destination_for(topic):
+        found.append(f"topic {topic} must go to destination {destination_for(topic)}")
     text("name", payload.get("name"), required=False)
     text("area", payload.get("area"), required=False)
 

@@ -2,7 +2,6 @@
 pages, against the whole running assistant."""
 from __future__ import annotations
 
-import pytest
 from playwright.sync_api import expect
 
 from bot.settings import PROJECT_ROOT

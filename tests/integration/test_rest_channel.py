@@ -124,6 +124,22 @@ def test_a_consented_handoff_reaches_the_force_and_nothing_personal_is_logged(st
     assert "Philippa" not in log and "900123" not in log and "after 6pm" not in log
 
 
+def test_three_unreadable_numbers_lead_back_to_the_choice_of_how_to_be_contacted(stack, content):
+    chat = Conversation(stack.url)
+    chat.say("can the police contact me")
+    chat.say("/affirm")
+    chat.say('/inform{"handoff_topic":"domestic_abuse"}')
+    chat.say("skip")
+    chat.say('/inform{"contact_method":"call"}')
+    for typed in ("0770 090", "my mobile"):
+        assert any("doesn't look like a UK phone number" in t for t in texts(chat.say(typed)))
+    replies = chat.say("12345")
+    assert texts(replies)[0] == content.topics["handoff_too_many_tries"].messages[0]
+    assert any('/inform{"contact_method":"they_will_contact"}' == b["payload"] for b in replies[-1]["buttons"])
+    replies = chat.say('/inform{"contact_method":"email"}')
+    assert any("email" in t.lower() for t in texts(replies))
+
+
 def test_cancelling_a_handoff_sends_nothing(stack):
     chat = Conversation(stack.url)
     chat.say("i want the police to call me")

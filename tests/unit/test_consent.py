@@ -14,7 +14,9 @@ from rasa_sdk.executor import CollectingDispatcher
 
 import bot.actions.handoff as handoff
 from bot.actions.consent import consent_answer, is_plain_yes
-from bot.actions.handoff import ActionFinishHandoff, AskConfirm, ValidateHandoffForm, answers_digest, answers_from
+from bot.actions.handoff import ActionFinishHandoff, ValidateHandoffForm
+from bot.actions.handoff_answers import answers_digest, answers_from
+from bot.actions.handoff_asking import AskConfirm
 from bot.settings import PROJECT_ROOT
 from tests.unit.conftest import make_tracker, run_action
 from tests.unit.test_handoff import CALLER, tracker_with

@@ -9,15 +9,10 @@ from rasa_sdk.executor import CollectingDispatcher
 
 import bot.actions.handoff as handoff
 from bot.actions.contact_details import normalise_email, normalise_uk_phone, yes_or_no
-from bot.actions.handoff import (
-    ActionFinishHandoff,
-    AskConfirm,
-    ValidateHandoffForm,
-    answers_digest,
-    answers_from,
-    build_payload,
-    slots_to_ask,
-)
+from bot.actions.handoff import ActionFinishHandoff, ValidateHandoffForm, build_payload
+from bot.actions.handoff_answers import answers_digest, answers_from
+from bot.actions.handoff_asking import AskConfirm
+from bot.actions.handoff_form import slots_to_ask
 from bot.actions.leave_form import ActionLeaveForm
 from bot.actions.topics import ActionAnswerTopic
 from connectors.handoff.payload import validate
@@ -83,14 +78,30 @@ def test_only_the_questions_the_answers_need_are_asked():
 
 
 def test_an_invalid_number_is_refused_kindly_and_asked_again():
-    texts, _, _ = run_action_validation("validate_contact_phone", "0770")
-    assert texts == ({"contact_phone": None}, True)
+    (result, said), _, _ = run_action_validation("validate_contact_phone", "0770")
+    assert result == {"contact_phone": None, "handoff_failed_tries": 1} and said
 
 
-def run_action_validation(method, value):
+def run_action_validation(method, value, **slots):
     dispatcher = CollectingDispatcher()
-    result = getattr(ValidateHandoffForm(), method)(value, dispatcher, tracker_with(), {})
-    return (result, bool(dispatcher.messages)), None, None
+    result = getattr(ValidateHandoffForm(), method)(value, dispatcher, tracker_with(**slots), {})
+    return (result, bool(dispatcher.messages)), None, dispatcher.messages
+
+
+@pytest.mark.parametrize("method, bad, good", [("validate_contact_phone", "0770", "07700 900123"),
+                                               ("validate_contact_email", "sam at home", "sam@example.org")])
+def test_after_three_unreadable_answers_the_form_offers_another_way(method, bad, good, content):
+    tries = None
+    for attempt in (1, 2):
+        (result, said), _, _ = run_action_validation(method, bad, handoff_failed_tries=tries)
+        tries = result["handoff_failed_tries"]
+        assert tries == attempt and said
+    (result, _), _, messages = run_action_validation(method, bad, handoff_failed_tries=tries)
+    assert result == {"contact_method": None, "contact_phone": None, "contact_email": None, "handoff_failed_tries": None}
+    assert messages[0]["text"] == content.topics["handoff_too_many_tries"].messages[0]
+    slot = method.removeprefix("validate_")
+    (result, _), _, _ = run_action_validation(method, good, handoff_failed_tries=2)
+    assert result[slot] is not None and result["handoff_failed_tries"] is None
 
 
 def test_another_way_goes_back_to_the_choice_of_method():

@@ -3,7 +3,6 @@ to /message, /forget and /partner, from partners and strangers, with bodies near
 right shape and far from it. None may get a server error, a traceback or an echo."""
 from __future__ import annotations
 
-import pytest
 import requests
 from hypothesis import given
 from hypothesis import strategies as st
