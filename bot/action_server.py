@@ -28,7 +28,7 @@ from sanic.response import HTTPResponse
 
 from bot import log_privacy
 from bot.gc_tuning import freeze_what_is_loaded
-from bot.http_answers import add_api_headers, kind_error
+from connectors.http_answers import add_api_headers, kind_error
 from bot.settings import load_settings
 
 TOKEN_HEADER = "X-Action-Server-Token"

@@ -44,7 +44,7 @@ from sanic.response import HTTPResponse
 
 from bot import log_privacy
 from bot.gc_tuning import freeze_what_is_loaded
-from bot.http_answers import add_api_headers
+from connectors.http_answers import add_api_headers
 
 logger = logging.getLogger(__name__)
 

@@ -26,8 +26,9 @@ from sanic import Blueprint
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.http_answers import add_api_headers, kind_error
-from bot.settings import SettingsError, is_production, load_widget_settings
+from connectors.http_answers import add_api_headers, kind_error
+from connectors.environment import SettingsError, is_production
+from connectors.widget_settings import load_widget_settings
 
 PREFIX = "rest:"
 # The widget's own limit on a request's size: a 200 KB message cost 2.7 s of CPU.

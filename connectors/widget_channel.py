@@ -27,8 +27,8 @@ from sanic.exceptions import PayloadTooLarge
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.settings import WidgetSettings, load_widget_settings
-from bot.tracker_store import conversation_partner, forget_conversation
+from connectors.widget_settings import WidgetSettings, load_widget_settings
+from connectors.conversations import conversation_partner, forget_conversation
 from connectors.widget_limits import RateLimiter, client_address
 from connectors.widget_partners import Partner, Partners, load_partners
 from connectors.widget_signing import button_signature_ok, sign_button

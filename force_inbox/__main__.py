@@ -7,7 +7,8 @@ import sys
 from pathlib import Path
 from typing import List, Optional
 
-from bot.settings import DEV_INBOX_TOKEN, SettingsError, load_force_inbox_settings
+from connectors.environment import SettingsError
+from force_inbox.settings import DEV_INBOX_TOKEN, load_force_inbox_settings
 from connectors.handoff.encryption import cipher_for
 from connectors.handoff.errors import HandoffUnavailable
 from force_inbox.app import create_app

@@ -13,7 +13,7 @@ from typing import Callable, Deque, Dict, Optional
 from sanic import Sanic, response
 from sanic.request import Request
 
-from bot.settings import ForceInboxSettings
+from force_inbox.settings import ForceInboxSettings
 from connectors.handoff.payload import problems
 from connectors.handoff.signing import IDEMPOTENCY_HEADER, SIGNATURE_HEADER, verify
 from force_inbox.pages import inbox_page, login_page

@@ -28,7 +28,8 @@ from typing import Callable, Dict, List, Optional
 
 import requests
 
-from bot.settings import HandoffSettings, SettingsError, load_handoff_settings
+from connectors.environment import SettingsError
+from connectors.handoff.settings import HandoffSettings, load_handoff_settings
 from connectors.handoff.encryption import new_key
 from connectors.handoff.errors import HandoffUnavailable
 from connectors.handoff.outbox import Claimed, Outbox, utcnow

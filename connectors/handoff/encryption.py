@@ -13,7 +13,7 @@ from typing import Sequence
 
 from cryptography.fernet import Fernet, MultiFernet
 
-from bot.settings import HandoffSettings
+from connectors.handoff.settings import HandoffSettings
 from connectors.handoff.errors import HandoffUnavailable
 
 NEW_KEY_HINT = "Make one with `python -m connectors.handoff.dispatcher --new-key`."

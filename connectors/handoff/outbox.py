@@ -47,7 +47,8 @@ from sqlalchemy import (
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
-from bot.settings import HandoffSettings, SettingsError, load_handoff_settings
+from connectors.environment import SettingsError
+from connectors.handoff.settings import HandoffSettings, load_handoff_settings
 from connectors.handoff.encryption import load_cipher
 from connectors.handoff.errors import HandoffRejected, HandoffUnavailable
 from connectors.handoff.payload import new_reference, to_json, validate

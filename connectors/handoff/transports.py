@@ -14,7 +14,7 @@ from typing import Callable, Optional, Protocol
 
 import requests
 
-from bot.settings import HandoffDestination, SmtpSettings
+from connectors.handoff.settings import HandoffDestination, SmtpSettings
 from connectors.handoff.outbox import Claimed
 from connectors.handoff.signing import IDEMPOTENCY_HEADER, SIGNATURE_HEADER, sign, signed_headers
 

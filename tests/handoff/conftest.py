@@ -17,7 +17,8 @@ from typing import Any, Callable, Dict, Iterator, List, Optional, Tuple
 import pytest
 import requests
 
-from bot.settings import PROJECT_ROOT, HandoffSettings, load_handoff_settings
+from bot.settings import PROJECT_ROOT
+from connectors.handoff.settings import HandoffSettings, load_handoff_settings
 from connectors.handoff import outbox as outbox_module
 from connectors.handoff.dispatcher import Dispatcher, RunSummary
 from connectors.handoff.outbox import Outbox, utcnow

@@ -11,7 +11,7 @@ from typing import Dict, Iterator, List
 import pytest
 from sqlalchemy import delete
 
-from bot.settings import HandoffSettings
+from connectors.handoff.settings import HandoffSettings
 from connectors.handoff.encryption import load_cipher
 from connectors.handoff.outbox import Claimed, Outbox, alerts_table, outbox_table, utcnow
 from tests.handoff.conftest import make_payload

@@ -13,7 +13,7 @@ from typing import Callable, List
 import pytest
 import requests
 
-from bot.settings import HandoffSettings
+from connectors.handoff.settings import HandoffSettings
 from connectors.handoff.dispatcher import Dispatcher, backoff_seconds
 from connectors.handoff.outbox import Outbox
 from connectors.handoff.payload import complete, to_json

@@ -12,7 +12,8 @@ from typing import Callable, Dict
 import pytest
 import requests
 
-from bot.settings import PROJECT_ROOT, HandoffSettings
+from bot.settings import PROJECT_ROOT
+from connectors.handoff.settings import HandoffSettings
 from connectors.handoff import HandoffRejected, accept_handoff
 from connectors.handoff.dispatcher import Dispatcher
 from connectors.handoff.outbox import Outbox

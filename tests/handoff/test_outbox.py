@@ -14,7 +14,8 @@ from typing import Dict
 import pytest
 from cryptography.fernet import Fernet
 
-from bot.settings import PROJECT_ROOT, HandoffSettings, SettingsError, load_handoff_settings
+from bot.settings import PROJECT_ROOT, SettingsError
+from connectors.handoff.settings import HandoffSettings, load_handoff_settings
 from connectors.handoff import HandoffRejected, HandoffUnavailable, accept_handoff
 from connectors.handoff.dispatcher import Dispatcher
 from connectors.handoff.outbox import Outbox, utcnow

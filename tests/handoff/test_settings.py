@@ -6,13 +6,9 @@ from typing import Dict
 import pytest
 from cryptography.fernet import Fernet
 
-from bot.settings import (
-    DEV_GENERAL_SECRET,
-    DEV_INBOX_TOKEN,
-    SettingsError,
-    load_force_inbox_settings,
-    load_handoff_settings,
-)
+from bot.settings import SettingsError
+from connectors.handoff.settings import DEV_GENERAL_SECRET, load_handoff_settings
+from force_inbox.settings import DEV_INBOX_TOKEN, load_force_inbox_settings
 
 
 @pytest.fixture

@@ -8,7 +8,8 @@ from typing import Any, Dict, List
 
 import pytest
 
-from bot.settings import HandoffSettings, SettingsError, SmtpSettings, load_handoff_settings
+from bot.settings import SettingsError
+from connectors.handoff.settings import HandoffSettings, SmtpSettings, load_handoff_settings
 from connectors.handoff.dispatcher import Dispatcher
 from connectors.handoff.outbox import Outbox
 from connectors.handoff.signing import verify

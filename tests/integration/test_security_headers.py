@@ -4,7 +4,7 @@ from __future__ import annotations
 import requests
 
 from bot.action_server import TOKEN_HEADER
-from bot.http_answers import API_HEADERS
+from connectors.http_answers import API_HEADERS
 from tests.stack import INBOX_TOKEN
 
 

@@ -15,7 +15,7 @@ from rasa.core.channels.channel import OutputChannel, UserMessage
 from sanic import Sanic
 
 from bot import rasa_fixes
-from bot.settings import load_widget_settings
+from connectors.widget_settings import load_widget_settings
 from connectors.widget_channel import WidgetInput
 from tests.ports import free_port
 

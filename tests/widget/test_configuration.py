@@ -10,7 +10,8 @@ from rasa.core.run import create_http_input_channels
 from rasa_sdk import Tracker
 
 from bot.actions.handoff import build_payload
-from bot.settings import DEV_WIDGET_BUTTON_KEY, PROJECT_ROOT, SettingsError, load_widget_settings
+from bot.settings import PROJECT_ROOT, SettingsError
+from connectors.widget_settings import DEV_WIDGET_BUTTON_KEY, load_widget_settings
 from connectors.widget_channel import WidgetInput
 from connectors.widget_limits import RateLimiter, client_address
 from connectors.widget_partners import load_partners, normalise_origin
@@ -26,7 +27,7 @@ WIDGET_VARIABLES = (
 def env(monkeypatch):
     for name in WIDGET_VARIABLES:
         monkeypatch.delenv(name, raising=False)
-    monkeypatch.setattr("bot.settings.load_dotenv", lambda *args, **kwargs: None)
+    monkeypatch.setattr("connectors.environment.load_dotenv", lambda *args, **kwargs: None)
     return monkeypatch
 
 

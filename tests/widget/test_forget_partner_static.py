@@ -12,7 +12,8 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot.tracker_store import ExpiringInMemoryTrackerStore, forget_conversation
+from bot.tracker_store import ExpiringInMemoryTrackerStore
+from connectors.conversations import forget_conversation
 from connectors.widget_channel import STATIC_DIR
 from tests.widget.conftest import CHARITY, POLICE, STRANGER, StubAgent
 from tests.widget.test_messages import assert_kind_error
