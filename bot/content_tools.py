@@ -11,7 +11,7 @@ import re
 import sys
 from datetime import date
 from pathlib import Path
-from typing import List, Optional, Text
+from typing import List, Optional, Text, Union
 
 from bot.actions.content_model import Content, Service, Topic
 from bot.actions.content_store import check_directory
@@ -71,13 +71,11 @@ def run_check(directory: Path, quiet: bool = False, facts: Optional[Path] = None
     return 0
 
 
-def _status(entry: object) -> Text:
-    verified = getattr(entry, "verified")
-    reviewed: date = getattr(entry, "reviewed")
-    review_by: Optional[date] = getattr(entry, "review_by")
-    mark = "verified" if verified else "NOT VERIFIED"
-    due = f", review by {review_by.isoformat()}" if review_by else ""
-    return f'<span class="{"ok" if verified else "todo"}">{mark}</span>, reviewed {reviewed.isoformat()}{due}, source: {html.escape(getattr(entry, "source"))}'
+def _status(entry: Union[Topic, Service]) -> Text:
+    mark = "verified" if entry.verified else "NOT VERIFIED"
+    due = f", review by {entry.review_by.isoformat()}" if entry.review_by else ""
+    return (f'<span class="{"ok" if entry.verified else "todo"}">{mark}</span>, reviewed '
+            f'{entry.reviewed.isoformat()}{due}, source: {html.escape(entry.source)}')
 
 
 def _service_html(service: Service) -> Text:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Dict, Mapping, Optional, Tuple
+from typing import Any, Dict, Mapping, Optional, Set, Tuple
 
 import yaml
 
@@ -92,11 +92,12 @@ def _partner(path: Path, index: int, raw: Any, production: bool) -> Partner:
         raise _problem(path, where, "needs allowed_origins: a list of at least one origin")
     normalised = []
     for origin in origins:
-        if not isinstance(origin, str) or normalise_origin(origin) is None or origin.strip().endswith("/"):
+        normal = normalise_origin(origin) if isinstance(origin, str) else None
+        if normal is None or origin.strip().endswith("/"):
             raise _problem(path, where, f"has an allowed origin that is not scheme://host[:port]: {origin!r}")
         if production and not origin.strip().lower().startswith("https://"):
             raise _problem(path, where, f"has an http:// origin, {origin!r}; in production every origin must be https://")
-        normalised.append(normalise_origin(origin))
+        normalised.append(normal)
     return Partner(partner_id, name.strip(), tuple(normalised), colour)
 
 
@@ -114,7 +115,8 @@ def load_partners(path: Path, production: bool) -> Partners:
     if not isinstance(data, Mapping) or not isinstance(data.get("partners"), list) or not data["partners"]:
         raise _problem(path, "the file", "must have a 'partners:' list with at least one partner")
     partners = tuple(_partner(path, i, raw, production) for i, raw in enumerate(data["partners"]))
-    seen_ids, seen_origins = set(), {}
+    seen_ids: Set[str] = set()
+    seen_origins: Dict[str, str] = {}
     for partner in partners:
         if partner.id in seen_ids:
             raise _problem(path, f"partner {partner.id!r}", "appears twice")

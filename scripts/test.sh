@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Sets up (only what changed) and runs every test:
+#   0. ruff (errors and likely bugs) and mypy on bot/, connectors/ and force_inbox/
 #   1. rasa data validate, with no warnings allowed
 #   2. the independent NLU test set (tests/nlu/independent/): fails if any of its messages is
 #      (nearly) a training example, or if any danger-now message is missed; prints the rest
 #   3. conversation tests (tests/test_*.yml), end to end: NLU and dialogue
 #   4. pytest: actions, content checks, the danger-now component, the tracker store, the
-#      running stack over HTTP, and the widget in Chromium (tests/browser/, Playwright and axe-core)
+#      running stack over HTTP, and the widget in Chromium (tests/browser/, Playwright and axe-core);
+#      tiers for a faster loop while working are in tests/conftest.py (pytest -m unit ...)
 set -uo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh --with-browser-tests || { echo "Setup failed: see the messages above."; exit 1; }
@@ -43,6 +45,7 @@ run_step() {
   "$@" || failed+=("$name")
 }
 
+run_step "Lint and types (ruff, mypy)" bash -c ".venv/bin/ruff check . && .venv/bin/mypy"
 run_step "Rasa data validation" validate_data
 run_step "Test set kept apart from training data" .venv/bin/python scripts/check_test_set.py
 run_step "Independent NLU test set" .venv/bin/python scripts/evaluate_nlu.py --model "$MODEL"

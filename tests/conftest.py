@@ -1,11 +1,35 @@
-"""Fixtures shared across test folders: the running assistant (tests/stack.py)."""
+"""Fixtures shared across test folders (the running assistant, tests/stack.py), and the
+tiers every test is marked with, so a fast subset can be run while working:
+
+    pytest -m unit               # no server at all: seconds
+    pytest -m "unit or process"  # plus servers started inside the test process: about two minutes
+    pytest -m stack              # the whole assistant running (trains the model first if needed)
+    pytest -m browser            # the widget in Chromium
+    pytest                       # everything, as scripts/test.sh runs it
+"""
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Iterator
 
 import pytest
 
 from tests.stack import DemoSites, Stack, demo_sites, running_stack
+
+TIER_OF_FOLDER = {"unit": "unit", "widget": "process", "handoff": "process", "benchmarks": "unit",
+                  "integration": "stack", "browser": "browser"}
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list) -> None:
+    """Marks each test with its tier: by its folder, and `stack` for any test that uses the
+    running assistant, wherever it lives."""
+    tests_folder = Path(__file__).parent
+    for item in items:
+        folder = Path(str(item.path)).relative_to(tests_folder).parts[0]
+        tier = "stack" if "stack" in getattr(item, "fixturenames", ()) else TIER_OF_FOLDER.get(folder, "unit")
+        if folder == "browser":
+            tier = "browser"
+        item.add_marker(getattr(pytest.mark, tier))
 
 
 @pytest.fixture(scope="session")

@@ -205,10 +205,10 @@ class HandoffOptions:
 
 @dataclass
 class Content:
+    finder: Finder
+    handoff: HandoffOptions
     services: Dict[Text, Service] = field(default_factory=dict)
     topics: Dict[Text, Topic] = field(default_factory=dict)
-    finder: Optional[Finder] = None
-    handoff: Optional[HandoffOptions] = None
 
     def topic(self, topic_id: Text) -> Optional[Topic]:
         return self.topics.get(topic_id)

@@ -77,7 +77,10 @@ TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 
 @dataclass
 class CheckResult:
-    content: Content
+    services: Dict[Text, Service] = field(default_factory=dict)
+    topics: Dict[Text, Topic] = field(default_factory=dict)
+    finder: Optional[Finder] = None
+    handoff: Optional[HandoffOptions] = None
     problems: List[Text] = field(default_factory=list)
     review_notes: List[Text] = field(default_factory=list)
     # Entries whose `review_by` date has passed: `scripts/content check` fails on them, but the
@@ -87,6 +90,13 @@ class CheckResult:
     @property
     def ok(self) -> bool:
         return not self.problems
+
+    @property
+    def content(self) -> Content:
+        """The content, once the finder and the contact form's words have been read."""
+        if self.finder is None or self.handoff is None:
+            raise ValueError("The content has problems and cannot be used: " + "; ".join(self.problems))
+        return Content(finder=self.finder, handoff=self.handoff, services=self.services, topics=self.topics)
 
 
 def is_uk_phone_number(number: Text) -> bool:
@@ -105,11 +115,11 @@ def check_content(
     handoff_yaml: Any = None,
 ) -> CheckResult:
     """Validates everything together, because topics refer to services and areas."""
-    result = CheckResult(Content())
+    result = CheckResult()
     today = today or date.today()
     finder = _check_finder(finder_yaml, result.problems)
-    result.content.finder = finder
-    result.content.handoff = _check_handoff(handoff_yaml, result.problems)
+    result.finder = finder
+    result.handoff = _check_handoff(handoff_yaml, result.problems)
     districts = {a.id for a in finder.areas} if finder else set()
     for service in _entries(services_yaml, "services", "services.yml", result.problems):
         _add_service(service, districts, result, today)
@@ -199,10 +209,10 @@ def _add_service(entry: Dict, districts: Set[Text], result: CheckResult, today: 
     _check_choices(where, "serves", entry.get("serves"), set(GROUPS), problems)
     _check_choices(where, "needs", entry.get("needs"), set(NEEDS), problems)
     always_open, opening_times = _check_hours(where, entry.get("hours"), problems)
-    if entry["id"] in result.content.services:
+    if entry["id"] in result.services:
         problems.append(f"{where}: another service already has the id '{entry['id']}'.")
     _review_notes(entry, "service", result, today)
-    result.content.services[entry["id"]] = Service(
+    result.services[entry["id"]] = Service(
         id=entry["id"], name=str(entry["name"]), summary=str(entry["summary"]),
         areas=_text_list(entry["areas"]), serves=_text_list(entry["serves"]), needs=_text_list(entry["needs"]),
         source=str(entry["source"]), verified=bool(entry["verified"]), reviewed=entry["reviewed"],
@@ -276,10 +286,10 @@ def _add_topic(entry: Dict, file_name: Text, result: CheckResult, today: date) -
         problems.append(f"{where}: the label is longer than {MAX_LABEL_LENGTH} characters, too long for a button.")
     if entry.get("need") is not None and entry["need"] not in NEEDS:
         problems.append(f"{where}: need '{entry['need']}' is not one of: {', '.join(NEEDS)}.")
-    if entry["id"] in result.content.topics:
+    if entry["id"] in result.topics:
         problems.append(f"{where}: another topic already has the id '{entry['id']}'.")
     _review_notes(entry, "topic", result, today)
-    result.content.topics[entry["id"]] = Topic(
+    result.topics[entry["id"]] = Topic(
         id=entry["id"], label=str(entry["label"]), messages=messages, source=str(entry["source"]),
         verified=bool(entry["verified"]), reviewed=entry["reviewed"], review_by=_optional_date(entry.get("review_by")),
         services=_text_list(entry.get("services")), buttons=_text_list(entry.get("buttons")), need=entry.get("need"),
@@ -287,19 +297,18 @@ def _add_topic(entry: Dict, file_name: Text, result: CheckResult, today: date) -
 
 
 def _check_references(result: CheckResult) -> None:
-    content = result.content
-    for topic in content.topics.values():
+    for topic in result.topics.values():
         for service_id in topic.services:
-            if service_id not in content.services:
+            if service_id not in result.services:
                 result.problems.append(f"Topic '{topic.id}' lists the service '{service_id}', which services.yml does not have.")
         for button in topic.buttons:
-            if button not in content.topics:
+            if button not in result.topics:
                 result.problems.append(f"Topic '{topic.id}' has a button for '{button}', which no topic file has.")
 
 
 def _check_coverage(intents: Set[Text], result: CheckResult) -> None:
     for topic_id in sorted(intents | set(SPECIAL_TOPICS)):
-        if topic_id not in result.content.topics:
+        if topic_id not in result.topics:
             result.problems.append(f"There is no topic '{topic_id}': the assistant would have nothing to say. Add it to a file in topics/.")
 
 

@@ -8,7 +8,7 @@ it until it is delivered. Answers are wiped from the conversation afterwards.
 from __future__ import annotations
 
 import asyncio
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, List, Optional, Text, Tuple
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
@@ -213,33 +213,34 @@ class ActionFinishHandoff(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         content = content_store().current()
+        reference = None
         if tracker.get_slot("handoff_go_ahead") is False:
-            outcome = ["handoff_declined"]
+            topic_id = "handoff_declined"
         elif tracker.get_slot("handoff_area") == OUTSIDE:
-            outcome = ["handoff_outside"]
+            topic_id = "handoff_outside"
         elif tracker.get_slot("handoff_confirm") == "yes":
-            outcome = await self._submit(tracker, content)
+            topic_id, reference = await self._submit(tracker, content)
         else:
-            outcome = ["handoff_cancelled"]
-        topic_id, fill = outcome[0], (outcome[1] if len(outcome) > 1 else {})
+            topic_id = "handoff_cancelled"
         replies = render_topic(content, content.topics[topic_id], uk_now())
-        for reply in replies:
-            for key, value in fill.items():
-                reply.text = reply.text.replace("{" + key + "}", value)
+        if reference is not None:
+            for reply in replies:
+                reply.text = reply.text.replace("{reference}", reference)
         send(dispatcher, replies)
         return clear_handoff()
 
     @staticmethod
-    async def _submit(tracker: Tracker, content: Content) -> list:
+    async def _submit(tracker: Tracker, content: Content) -> Tuple[Text, Optional[Text]]:
+        """The topic to answer with, and the reference when the request was accepted."""
         answers = answers_from(tracker.current_slot_values())
         if answers_digest(answers) != tracker.get_slot("handoff_read_back"):
             # The form checks this too; this is the last line before the force.
-            return ["handoff_not_sent_changed"]
+            return "handoff_not_sent_changed", None
         try:
             # The outbox writes with a full disk sync (and may wait for a lock): in a
             # thread, so every other conversation is answered meanwhile.
             reference = await asyncio.to_thread(accept_handoff, build_payload(tracker, content))
         except HandoffError:
-            return ["handoff_failed"]
+            return "handoff_failed", None
         sent = "handoff_sent_self_contact" if tracker.get_slot("contact_method") == "they_will_contact" else "handoff_sent"
-        return [sent, {"reference": reference}]
+        return sent, reference

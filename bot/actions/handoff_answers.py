@@ -28,7 +28,7 @@ def answers_from(slots: Mapping[Text, Any]) -> Dict[Text, Any]:
     topic = slots.get("handoff_topic") or "other"
     needs = _given(slots.get("access_needs"))
     method = slots.get("contact_method")
-    yes_no = {"yes": True, "no": False}
+    yes_no: Dict[Any, bool] = {"yes": True, "no": False}
     return {
         "destination": destination_for(topic),
         "topic": topic,

@@ -90,7 +90,7 @@ def second_need(ranking: List[Dict[Text, Any]], answered: Text, has_topic: Calla
     best-ranked question topic after the one answered, when it is sure enough."""
     for ranked in ranking:
         name = ranked.get("name")
-        if name == answered or name in NOT_QUESTIONS:
+        if not isinstance(name, str) or name == answered or name in NOT_QUESTIONS:
             continue
         sure = (ranked.get("confidence") or 0) >= SECOND_NEED_CONFIDENCE
         return [name] if sure and has_topic(name) else []

@@ -24,7 +24,7 @@ import time
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Callable, Dict, List, Optional
+from typing import Any, Callable, Dict, List, Optional
 
 import requests
 
@@ -148,7 +148,7 @@ class Dispatcher:
         url = self.settings.alert_webhook_url
         if not url:
             return
-        alert = {
+        alert: Dict[str, Any] = {
             "alert": "handoff_dead_letter",
             "reference": claimed.reference,
             "destination": claimed.destination,

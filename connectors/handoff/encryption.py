@@ -47,7 +47,7 @@ def cipher_for(encryption_keys: Sequence[str], key_file: Path, production: bool,
     if encryption_keys:
         keys = [k.encode("ascii", "replace") for k in encryption_keys]
         origin = setting
-    elif production:  # bot/settings.py already refuses this; never fall back to a file in production
+    elif production:  # connectors/handoff/settings.py already refuses this; never fall back to a file in production
         raise HandoffUnavailable(f"{setting} is not set. {NEW_KEY_HINT}")
     else:
         keys = [development_key(key_file)]
@@ -55,7 +55,7 @@ def cipher_for(encryption_keys: Sequence[str], key_file: Path, production: bool,
     try:
         return MultiFernet([Fernet(key) for key in keys])
     except ValueError:
-        raise HandoffUnavailable(f"{origin} does not hold a valid key (32 bytes, url-safe base64). {NEW_KEY_HINT}")
+        raise HandoffUnavailable(f"{origin} does not hold a valid key (32 bytes, url-safe base64). {NEW_KEY_HINT}") from None
 
 
 def new_key() -> str:

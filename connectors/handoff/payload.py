@@ -11,7 +11,7 @@ import re
 import secrets
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Dict, List, Mapping, Optional, TypedDict
+from typing import Any, Dict, List, Mapping, Optional, TypedDict, TypeGuard
 
 from connectors.handoff.errors import HandoffRejected
 
@@ -149,7 +149,7 @@ def problems(payload: Any) -> List[str]:
         return ["the handoff must be a JSON object"]
     found: List[str] = []
 
-    def check_keys(obj: Any, path: str) -> bool:
+    def check_keys(obj: Any, path: str) -> TypeGuard[Mapping[str, Any]]:
         label = path or "the handoff"
         if not isinstance(obj, Mapping):
             found.append(f"{label} must be an object")
