@@ -1,4 +1,4 @@
-"""Fixtures shared across test folders (the running assistant, tests/stack.py), and the
+"""Fixtures shared across test folders (the running assistant, tests/support/stack.py), and the
 tiers every test is marked with, so a fast subset can be run while working:
 
     pytest -m unit               # no server at all: seconds
@@ -14,7 +14,7 @@ from typing import Iterator
 
 import pytest
 
-from tests.stack import DemoSites, Stack, demo_sites, running_stack
+from tests.support.stack import DemoSites, Stack, demo_sites, running_stack
 
 TIER_OF_FOLDER = {"unit": "unit", "widget": "process", "handoff": "process", "benchmarks": "unit",
                   "integration": "stack", "browser": "browser"}

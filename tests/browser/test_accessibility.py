@@ -10,7 +10,7 @@ from typing import Dict, List
 
 import pytest
 
-from tests.browser.conftest import AXE, Widget, assert_only_local_requests, new_context
+from tests.support.browser import AXE, Widget, assert_only_local_requests, new_context
 
 TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 

@@ -6,7 +6,7 @@ from playwright.sync_api import expect
 
 from bot.settings import PROJECT_ROOT
 from connectors.widget_channel import _origin_refused
-from tests.browser.conftest import Widget
+from tests.support.browser import Widget
 
 SCREENSHOT = PROJECT_ROOT / "docs" / "widget.png"
 REFUSED = _origin_refused().message  # what the server says to a site not in its partner list

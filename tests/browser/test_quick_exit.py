@@ -7,8 +7,8 @@ import re
 
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import STORAGE_KEY, Widget, wait_until_forgotten
-from tests.stack import DemoSites, Stack
+from tests.support.browser import STORAGE_KEY, Widget, wait_until_forgotten
+from tests.support.stack import DemoSites, Stack
 
 EMPTY_STORAGE = {"local": {}, "session": {}, "cookies": "", "indexedDB": [], "caches": []}
 

@@ -14,7 +14,7 @@ from sqlalchemy import delete
 from connectors.handoff.settings import HandoffSettings
 from connectors.handoff.encryption import load_cipher
 from connectors.handoff.outbox import Claimed, Outbox, alerts_table, outbox_table, utcnow
-from tests.handoff.conftest import make_payload
+from tests.support.handoff import make_payload
 
 POSTGRES_URL = os.environ.get("HANDOFF_TEST_POSTGRES_URL", "")
 

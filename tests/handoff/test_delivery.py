@@ -18,7 +18,7 @@ from connectors.handoff.dispatcher import Dispatcher, backoff_seconds
 from connectors.handoff.outbox import Outbox
 from connectors.handoff.payload import complete, to_json
 from connectors.handoff.signing import sign, signed_headers
-from tests.handoff.conftest import (
+from tests.support.handoff import (
     GENERAL_SECRET,
     PSD_SECRET,
     InboxProcess,

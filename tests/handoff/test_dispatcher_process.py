@@ -16,7 +16,7 @@ import pytest
 
 from bot.settings import PROJECT_ROOT
 from connectors.handoff.outbox import Outbox
-from tests.handoff.conftest import InboxProcess, Seen, SmallServer, forward, json_reply, make_payload, wait_for
+from tests.support.handoff import InboxProcess, Seen, SmallServer, forward, json_reply, make_payload, wait_for
 
 
 class DispatcherProcess:

@@ -10,7 +10,7 @@ from force_inbox.app import (FAILED_SIGN_IN_WINDOW_S, MAX_FAILED_SIGN_INS, SESSI
                              Sessions, SignInThrottle)
 from connectors.handoff.payload import complete, to_json
 from connectors.handoff.signing import signed_headers
-from tests.handoff.conftest import GENERAL_SECRET, INBOX_TOKEN, InboxProcess, inbox_env, make_payload
+from tests.support.handoff import GENERAL_SECRET, INBOX_TOKEN, InboxProcess, inbox_env, make_payload
 
 
 def test_each_sign_in_is_a_new_session_that_ends_at_sign_out_or_after_its_lifetime():

@@ -19,7 +19,7 @@ from connectors.handoff.dispatcher import Dispatcher
 from connectors.handoff.outbox import Outbox
 from connectors.handoff.payload import complete, to_json
 from connectors.handoff.signing import signed_headers
-from tests.handoff.conftest import (
+from tests.support.handoff import (
     GENERAL_SECRET,
     InboxProcess,
     SmallServer,

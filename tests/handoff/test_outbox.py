@@ -19,7 +19,7 @@ from connectors.handoff.settings import HandoffSettings, load_handoff_settings
 from connectors.handoff import HandoffRejected, HandoffUnavailable, accept_handoff
 from connectors.handoff.dispatcher import Dispatcher
 from connectors.handoff.outbox import Outbox, utcnow
-from tests.handoff.conftest import EMAIL, NAME, PHONE, SAFE_TIMES, InboxProcess, make_payload, settle
+from tests.support.handoff import EMAIL, NAME, PHONE, SAFE_TIMES, InboxProcess, make_payload, settle
 
 
 def db_bytes(settings: HandoffSettings) -> bytes:
@@ -45,7 +45,7 @@ def test_an_accepted_handoff_survives_the_process_being_killed(handoff_env: Dict
     code = (
         "import os, signal\n"
         "from connectors.handoff import accept_handoff\n"
-        "from tests.handoff.conftest import make_payload\n"
+        "from tests.support.handoff import make_payload\n"
         "print(accept_handoff(make_payload()), flush=True)\n"
         "os.kill(os.getpid(), signal.SIGKILL)\n"
     )

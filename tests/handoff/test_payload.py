@@ -10,7 +10,7 @@ import pytest
 
 from connectors.handoff import HandoffRejected, new_reference
 from connectors.handoff.payload import REFERENCE_ALPHABET, complete, problems, validate
-from tests.handoff.conftest import make_payload
+from tests.support.handoff import make_payload
 
 SCHEMA_PATH = Path(__file__).resolve().parents[2] / "connectors" / "handoff" / "handoff.schema.json"
 

@@ -14,7 +14,7 @@ from connectors.handoff.dispatcher import Dispatcher
 from connectors.handoff.outbox import Outbox
 from connectors.handoff.signing import verify
 from connectors.handoff.transports import SmtpTransport
-from tests.handoff.conftest import PSD_SECRET, assert_no_personal_data, make_payload, settle
+from tests.support.handoff import PSD_SECRET, assert_no_personal_data, make_payload, settle
 
 
 class FakeSmtp:

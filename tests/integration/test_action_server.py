@@ -11,7 +11,7 @@ import pytest
 import requests
 
 from bot.action_server import TOKEN_HEADER
-from tests.ports import this_machines_other_address
+from tests.support.ports import this_machines_other_address
 
 FORGED_HANDOFF = {
     "next_action": "action_finish_handoff",

@@ -19,7 +19,7 @@ import pytest
 import yaml
 
 from bot.settings import PROJECT_ROOT
-from tests.stack import Chat, Stack
+from tests.support.stack import Chat, Stack
 
 ANSWERS = yaml.safe_load((PROJECT_ROOT / "tests" / "integration" / "consent_answers.yml").read_text(encoding="utf-8"))
 NOT_CONSENT = [(kind, text) for kind, texts in ANSWERS["not_consent"].items() for text in texts]

@@ -11,7 +11,7 @@ from typing import List
 
 import requests
 
-from tests.stack import Chat
+from tests.support.stack import Chat
 
 
 def reply_messages(stack, payload: str) -> List[str]:

@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bot.action_server import TOKEN_HEADER
-from tests.fuzz_strategies import MARKED_TEXT, assert_handled, fuzz, json_bodies
+from tests.support.fuzz import MARKED_TEXT, assert_handled, fuzz, json_bodies
 
 # The sender is not marked: Rasa's REST protocol returns it as each reply's recipient_id.
 REST_BODIES = json_bodies({"sender": st.text(min_size=1, max_size=40), "message": MARKED_TEXT})

@@ -14,7 +14,7 @@ from typing import Iterator
 import pytest
 import requests
 
-from tests.stack import Chat, Stack, running_stack
+from tests.support.stack import Chat, Stack, running_stack
 
 NAME = "Philippa Quenbyworth"
 PHONE = "07700 900461"

@@ -5,7 +5,7 @@ import requests
 
 from bot.action_server import TOKEN_HEADER
 from connectors.http_answers import API_HEADERS
-from tests.stack import INBOX_TOKEN
+from tests.support.stack import INBOX_TOKEN
 
 
 def assert_private_and_unframable(response: requests.Response, where: str) -> None:

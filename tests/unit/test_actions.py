@@ -11,7 +11,7 @@ from bot.actions.support_finder import (
 )
 from bot.actions.rendering import topic_buttons
 from bot.actions.topics import ActionAnswerTopic, ActionCoreFallback, ActionEmergency
-from tests.unit.conftest import make_tracker, run_action
+from tests.support.trackers import make_tracker, run_action
 
 
 def test_topic_answer_sends_its_messages_and_ends_with_buttons(content):

@@ -18,7 +18,7 @@ from bot.actions.handoff import ActionFinishHandoff, ValidateHandoffForm
 from bot.actions.handoff_answers import answers_digest, answers_from
 from bot.actions.handoff_asking import AskConfirm
 from bot.settings import PROJECT_ROOT
-from tests.unit.conftest import make_tracker, run_action
+from tests.support.trackers import make_tracker, run_action
 from tests.unit.test_handoff import CALLER, tracker_with
 
 BUTTON_YES = {"entity": "handoff_confirm", "value": "yes"}

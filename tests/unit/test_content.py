@@ -14,7 +14,7 @@ from bot.actions.content_store import ContentStore, check_directory, read_intent
 from bot.actions.opening_hours import UK_TIME
 from bot.actions.rendering import render_service
 from bot.content_tools import main as content_command
-from tests.unit.conftest import CONTENT_DIR
+from tests.support.trackers import CONTENT_DIR
 
 
 @pytest.fixture

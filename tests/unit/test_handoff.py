@@ -16,7 +16,7 @@ from bot.actions.handoff_form import slots_to_ask
 from bot.actions.leave_form import ActionLeaveForm
 from bot.actions.topics import ActionAnswerTopic
 from connectors.handoff.payload import validate
-from tests.unit.conftest import make_tracker, run_action
+from tests.support.trackers import make_tracker, run_action
 
 CALLER = {
     "handoff_go_ahead": True,

@@ -10,7 +10,7 @@ from rasa.core.actions.action import RemoteAction
 from sanic import Sanic
 
 from bot import rasa_fixes
-from tests.ports import free_port
+from tests.support.ports import free_port
 
 rasa_fixes.apply()  # as bot/server.py does before Rasa builds its server
 Sanic.test_mode = True

@@ -5,7 +5,7 @@ import pytest
 
 from bot.actions.service_contact import ActionAnswerServiceContact
 from bot.actions.topics import ActionAnswerTopic
-from tests.unit.conftest import make_tracker, run_action
+from tests.support.trackers import make_tracker, run_action
 
 
 @pytest.mark.parametrize(

@@ -8,7 +8,7 @@ from rasa_sdk.events import SlotSet
 from bot.actions.support_finder import find_services
 from bot.actions.topics import ActionAnswerTopic
 from bot.actions.young_people import AGE_WHEN_ONLY_SCHOOL_IS_SAID, young_person_age
-from tests.unit.conftest import make_tracker, run_action
+from tests.support.trackers import make_tracker, run_action
 
 
 @pytest.mark.parametrize(

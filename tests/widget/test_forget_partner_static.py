@@ -15,7 +15,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from bot.tracker_store import ExpiringInMemoryTrackerStore
 from connectors.conversations import forget_conversation
 from connectors.widget_channel import STATIC_DIR
-from tests.widget.conftest import CHARITY, POLICE, STRANGER, StubAgent
+from tests.support.widget_server import CHARITY, POLICE, STRANGER, StubAgent
 from tests.widget.test_messages import assert_kind_error
 
 MINE, OTHER = "conversation-mine", "conversation-other"

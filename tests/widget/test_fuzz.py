@@ -7,8 +7,8 @@ import requests
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tests.fuzz_strategies import MARKED_TEXT, assert_handled, fuzz, json_bodies
-from tests.widget.conftest import CHARITY, POLICE, STRANGER
+from tests.support.fuzz import MARKED_TEXT, assert_handled, fuzz, json_bodies
+from tests.support.widget_server import CHARITY, POLICE, STRANGER
 
 ORIGINS = st.sampled_from([POLICE, CHARITY, STRANGER, "null", None, "http://localhost:8000.evil.example"])
 MESSAGE_BODIES = json_bodies({"conversation_id": st.from_regex(r"[A-Za-z0-9_-]{8,64}", fullmatch=True),

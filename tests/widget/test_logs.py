@@ -6,7 +6,7 @@ import logging
 from rasa.core.channels.channel import UserMessage
 
 from connectors.widget_signing import sign_button
-from tests.widget.conftest import KEY, STRANGER, StubAgent
+from tests.support.widget_server import KEY, STRANGER, StubAgent
 
 TYPED = "my-private-words-about-home"
 PAYLOAD = "/find_support{\"area\": \"nuneaton\"}"

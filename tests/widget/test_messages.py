@@ -7,7 +7,7 @@ import requests
 from rasa.core.channels.channel import UserMessage
 
 from connectors.widget_signing import sign_button
-from tests.widget.conftest import CHARITY, KEY, POLICE, STRANGER, StubAgent
+from tests.support.widget_server import CHARITY, KEY, POLICE, STRANGER, StubAgent
 
 CONVERSATION = "conversation-0001"
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import schemathesis
 
 from bot.settings import PROJECT_ROOT
-from tests.widget.conftest import POLICE, STRANGER
+from tests.support.widget_server import POLICE, STRANGER
 
 schema = schemathesis.openapi.from_path(PROJECT_ROOT / "docs" / "widget-api.openapi.yml")
 schema.config.generation.update(modes=["positive", "negative"], max_examples=150, deterministic=True,

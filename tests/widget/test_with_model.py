@@ -15,7 +15,7 @@ from rasa.shared.core.events import Restarted, SessionStarted, UserUttered
 from bot.tracker_store import ExpiringInMemoryTrackerStore
 from connectors.widget_signing import sign_button
 from scripts.train import model_path
-from tests.widget.conftest import CHARITY, KEY
+from tests.support.widget_server import CHARITY, KEY
 
 
 @pytest.fixture(scope="module")

@@ -30,7 +30,7 @@ import yaml
 from bot.settings import PROJECT_ROOT
 from connectors.handoff.outbox import outbox_table
 from scripts.train import model_path
-from tests.ports import free_port
+from tests.support.ports import free_port
 
 PYTHON = str(PROJECT_ROOT / ".venv" / "bin" / "python")
 DEMO = PROJECT_ROOT / "demo"

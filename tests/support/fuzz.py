@@ -15,7 +15,6 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 
 
-
 def fuzz(examples: int) -> settings:
     """`examples` generated requests, the same ones every run."""
     return settings(max_examples=examples, derandomize=True, database=None, deadline=None, print_blob=False,
