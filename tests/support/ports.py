@@ -1,12 +1,22 @@
 """Ports and addresses for the servers tests start, in one place.
 
-free_port: the operating system picks a port that is free now; the test's server binds it a moment
-later. Another process could take it in between: rare on a test machine, and a server
-that cannot bind fails its start-up check loudly rather than passing wrongly.
+bound_socket: a socket the operating system has bound to a free port, handed to a server
+started in the test process (Sanic's `sock=`), so no other process can take the port
+in between. free_port: for servers in other processes, which must be told a number: the
+port is free now and bound by the server a moment later; a server that cannot bind fails
+its start-up check loudly rather than passing wrongly.
 """
 from __future__ import annotations
 
 import socket
+
+
+def bound_socket() -> socket.socket:
+    """Bound to 127.0.0.1 on a port the system chose; the server listens on it."""
+    sock = socket.socket()
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", 0))
+    return sock
 
 
 def free_port() -> int:

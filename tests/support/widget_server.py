@@ -16,7 +16,7 @@ from sanic import Sanic
 from bot import rasa_fixes
 from connectors.widget_channel import WidgetInput
 from connectors.widget_settings import load_widget_settings
-from tests.support.ports import free_port
+from tests.support.ports import bound_socket
 
 Sanic.test_mode = True  # several apps with Rasa's fixed name in one process
 
@@ -67,7 +67,8 @@ class Server:
         rasa_fixes.apply()
         self.app = rasa.core.run.configure_app(input_channels=[channel], cors="*", enable_api=False, port=0)
         self.app.ctx.agent = agent
-        self.port = free_port()
+        self.socket = bound_socket()
+        self.port = self.socket.getsockname()[1]
         self.url = f"http://127.0.0.1:{self.port}/webhooks/widget"
         self.loop = asyncio.new_event_loop()
         self._started = threading.Event()
@@ -77,9 +78,7 @@ class Server:
         asyncio.set_event_loop(self.loop)
 
         async def start() -> None:
-            self.server = await self.app.create_server(
-                host="127.0.0.1", port=self.port, return_asyncio_server=True, access_log=False
-            )
+            self.server = await self.app.create_server(sock=self.socket, return_asyncio_server=True, access_log=False)
             await self.server.startup()
             await self.server.before_start()
             await self.server.after_start()

@@ -10,7 +10,7 @@ from rasa.core.actions.action import RemoteAction
 from sanic import Sanic
 
 from bot import rasa_fixes
-from tests.support.ports import free_port
+from tests.support.ports import bound_socket
 
 rasa_fixes.apply()  # as bot/server.py does before Rasa builds its server
 Sanic.test_mode = True
@@ -51,7 +51,7 @@ def test_the_start_up_hook_runs_once_when_the_server_has_started(monkeypatch):
     app = rasa.core.run.configure_app(input_channels=[], enable_api=False, port=0)
 
     async def start_and_stop() -> None:
-        server = await app.create_server(host="127.0.0.1", port=free_port(), return_asyncio_server=True)
+        server = await app.create_server(sock=bound_socket(), return_asyncio_server=True)
         await server.startup()
         await server.before_start()
         assert ran == []
