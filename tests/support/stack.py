@@ -97,6 +97,20 @@ class Stack:
         with contextlib.closing(sqlite3.connect(self.outbox)) as db:
             return db.execute(f"SELECT count(*) FROM {outbox_table.name}").fetchone()[0]
 
+    def settled_log(self, quiet_s: float = 0.3, timeout_s: float = 10) -> str:
+        """Every server's output so far, read once it has stopped growing for `quiet_s`:
+        a server may still be writing about the last request when its answer arrives."""
+        deadline = time.monotonic() + timeout_s
+        size, quiet_since = -1, time.monotonic()
+        while time.monotonic() < deadline:
+            now_size = self.log.stat().st_size
+            if now_size != size:
+                size, quiet_since = now_size, time.monotonic()
+            elif time.monotonic() - quiet_since >= quiet_s:
+                break
+            time.sleep(0.05)
+        return self.log.read_text(encoding="utf-8", errors="replace")
+
     @property
     def url(self) -> str:
         """The REST channel."""
