@@ -27,7 +27,7 @@ expect.set_options(timeout=REPLY_TIMEOUT_MS)
 
 
 def new_context(browser: Browser, **options: Any) -> BrowserContext:
-    context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="en-GB", **options)
+    context = browser.new_context(**{"viewport": {"width": 1280, "height": 800}, "locale": "en-GB", **options})
     context.set_default_timeout(REPLY_TIMEOUT_MS)
     requested: List[str] = []
     context.on("request", lambda request: requested.append(request.url))
