@@ -98,13 +98,17 @@ def received_by_the_force(stack, reference: str, timeout_s: float = 30) -> Dict:
     pytest.fail(f"handoff {reference} did not reach the force inbox within {timeout_s}s")
 
 
-def test_a_consented_handoff_reaches_the_force_and_nothing_personal_is_logged(stack, content):
+def contact_form_up_to_the_number(stack, topic: str, name: str) -> "Conversation":
+    """A conversation that has asked to be called, up to "What number should we call?"."""
     chat = Conversation(stack.url)
-    chat.say("can the police contact me")
-    chat.say("/affirm")
-    chat.say('/inform{"handoff_topic":"stalking_harassment"}')
-    chat.say("Philippa")
-    chat.say('/inform{"contact_method":"call"}')
+    for said in ("can the police contact me", "/affirm", f'/inform{{"handoff_topic":"{topic}"}}', name,
+                 '/inform{"contact_method":"call"}'):
+        chat.say(said)
+    return chat
+
+
+def test_a_consented_handoff_reaches_the_force_and_nothing_personal_is_logged(stack, content):
+    chat = contact_form_up_to_the_number(stack, "stalking_harassment", "Philippa")
     replies = chat.say("0770 090")
     assert content.topics["handoff_invalid_phone"].messages[0] in texts(replies)
     chat.say("07700 900123")
@@ -124,12 +128,7 @@ def test_a_consented_handoff_reaches_the_force_and_nothing_personal_is_logged(st
 
 
 def test_three_unreadable_numbers_lead_back_to_the_choice_of_how_to_be_contacted(stack, content):
-    chat = Conversation(stack.url)
-    chat.say("can the police contact me")
-    chat.say("/affirm")
-    chat.say('/inform{"handoff_topic":"domestic_abuse"}')
-    chat.say("skip")
-    chat.say('/inform{"contact_method":"call"}')
+    chat = contact_form_up_to_the_number(stack, "domestic_abuse", "skip")
     for typed in ("0770 090", "my mobile"):
         assert content.topics["handoff_invalid_phone"].messages[0] in texts(chat.say(typed))
     replies = chat.say("12345")
