@@ -395,13 +395,15 @@ class WidgetInput(InputChannel):
         content_type = STATIC_TYPES.get(path.suffix.lower()) if path is not None else None
         if path is None or content_type is None or self.static_dir not in path.parents or not path.is_file():
             raise WidgetError(404, "not_found", "There is nothing here.")
-        origin = request.headers.get("origin")
         return response.raw(
             path.read_bytes(),
             content_type=content_type,
             headers={
                 **COMMON_HEADERS,
-                **self._cors_headers(self.partners.for_origin(origin), origin),
+                # The widget's files are public, and a browser fetches a module script with
+                # CORS: any page may load them (with no credentials). Only this server's
+                # answers to message, forget and partner are kept to partners.
+                "Access-Control-Allow-Origin": "*",
                 # Partner pages load these from another site.
                 "Cross-Origin-Resource-Policy": "cross-origin",
                 # Opened on its own (an SVG, say), a file runs nothing.
