@@ -189,7 +189,7 @@ HELPLINE_CARD = "National Domestic Abuse Helpline (Refuge)\n"
 def test_a_man_asking_about_domestic_abuse_gets_a_service_for_men_and_no_service_only_for_women(content):
     texts, _, events = run_action(ActionAnswerTopic(), make_tracker("domestic_abuse", text="im a man and my wife hits me"))
     listed = "\n".join(texts)
-    assert "Men's Advice Line" in listed
+    assert content.services["mens_advice_line"].name in listed
     assert HELPLINE_CARD not in listed
     assert SlotSet("support_group", "men") in events
 
