@@ -3,8 +3,8 @@
 #   1. a virtual environment on Python 3.10 with the pinned dependencies
 #   2. the project's own spaCy pipeline (built here: nothing is downloaded)
 #   3. a trained model, when the training data, domain or config changed
-#   4. with --with-browser-tests (scripts/test.sh): Debian's Chromium (apt) and
-#      axe-core (npm), when missing. Running the assistant needs neither.
+#   4. with --for-tests (scripts/test.sh): Debian's Chromium and PostgreSQL (apt) and
+#      axe-core (npm), when missing. Running the assistant needs none of them.
 # Safe to run again and again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -41,27 +41,36 @@ if [ ! -f "$deps_stamp" ]; then
   touch "$deps_stamp"
 fi
 
-install_browser_test_tools() {
+# Installs a Debian package unless `check` (a command) already succeeds.
+apt_install() {
+  local package=$1 check=$2 why=$3
+  if eval "$check" >/dev/null 2>&1; then return 0; fi
+  echo "==> Installing $package ($why)"
+  local apt_log
+  apt_log=$(mktemp)
+  local as_root=()
+  if [ "$(id -u)" -ne 0 ] && command -v sudo >/dev/null; then as_root=(sudo -n); fi
+  if ! { command -v apt-get >/dev/null \
+         && ${as_root[@]+"${as_root[@]}"} apt-get update -qq >"$apt_log" 2>&1 \
+         && ${as_root[@]+"${as_root[@]}"} env DEBIAN_FRONTEND=noninteractive \
+              apt-get install -y -qq "$package" >>"$apt_log" 2>&1; } \
+     || ! eval "$check" >/dev/null 2>&1; then
+    tail -20 "$apt_log" >&2
+    rm -f "$apt_log"
+    echo "Setup could not install $package, which $why needs." >&2
+    echo "Install it as root (apt-get update && apt-get install -y $package) and run this again." >&2
+    exit 1
+  fi
+  rm -f "$apt_log"
+}
+
+install_test_tools() {
   # The browser tests (tests/browser/) drive the system's Chromium with Playwright (pip,
   # above); Playwright's own browser downloads are never used.
-  if [ ! -x /usr/bin/chromium ]; then
-    echo "==> Installing Chromium for the browser tests"
-    apt_log=$(mktemp)
-    as_root=()
-    if [ "$(id -u)" -ne 0 ] && command -v sudo >/dev/null; then as_root=(sudo -n); fi
-    if ! { command -v apt-get >/dev/null \
-           && ${as_root[@]+"${as_root[@]}"} apt-get update -qq >"$apt_log" 2>&1 \
-           && ${as_root[@]+"${as_root[@]}"} env DEBIAN_FRONTEND=noninteractive \
-                apt-get install -y -qq chromium >>"$apt_log" 2>&1; } \
-       || [ ! -x /usr/bin/chromium ]; then
-      tail -20 "$apt_log" >&2
-      rm -f "$apt_log"
-      echo "Setup could not install Chromium (/usr/bin/chromium), which the browser tests use." >&2
-      echo "Install it as root (apt-get update && apt-get install -y chromium) and run this again." >&2
-      exit 1
-    fi
-    rm -f "$apt_log"
-  fi
+  apt_install chromium "test -x /usr/bin/chromium" "the browser tests"
+  # The handoff outbox tests run on a real PostgreSQL too (tests/support/postgres.py
+  # starts a throwaway server from the package; nothing is configured system-wide).
+  apt_install postgresql "ls /usr/lib/postgresql/*/bin/initdb" "the PostgreSQL outbox tests"
 
   # axe-core, for the accessibility test, pinned in package.json and package-lock.json.
   if [ ! -f node_modules/axe-core/axe.min.js ]; then
@@ -75,8 +84,8 @@ install_browser_test_tools() {
   fi
 }
 
-if [ "${1:-}" = "--with-browser-tests" ]; then
-  install_browser_test_tools
+if [ "${1:-}" = "--for-tests" ]; then
+  install_test_tools
 fi
 
 echo "==> Building the spaCy pipeline"

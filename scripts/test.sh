@@ -10,7 +10,7 @@
 #      tiers for a faster loop while working are in tests/conftest.py (pytest -m unit ...)
 set -uo pipefail
 cd "$(dirname "$0")/.."
-scripts/setup.sh --with-browser-tests || { echo "Setup failed: see the messages above."; exit 1; }
+scripts/setup.sh --for-tests || { echo "Setup failed: see the messages above."; exit 1; }
 source scripts/env.sh
 MODEL=$(.venv/bin/python scripts/train.py --print-path)
 failed=()

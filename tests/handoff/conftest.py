@@ -21,6 +21,7 @@ from tests.support.handoff import (
     inbox_env,
 )
 from tests.support.ports import free_port
+from tests.support.postgres import PostgresUnavailable, running_postgres
 
 
 @pytest.fixture
@@ -101,3 +102,13 @@ def small_server() -> Iterator[Callable[[Behaviour], SmallServer]]:
     yield start
     for server in servers:
         server.close()
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A real PostgreSQL for the outbox tests (tests/support/postgres.py), started once."""
+    try:
+        with running_postgres() as url:
+            yield url
+    except PostgresUnavailable as why:
+        pytest.skip(f"PostgreSQL could not be started here: {why}")

@@ -1,8 +1,8 @@
 """Two dispatchers on one outbox never send the same handoff twice while a lease holds;
-the same checks run on PostgreSQL when HANDOFF_TEST_POSTGRES_URL names a database to use."""
+the same checks run on SQLite and on a real PostgreSQL the tests start
+(tests/support/postgres.py; HANDOFF_TEST_POSTGRES_URL names another to use instead)."""
 from __future__ import annotations
 
-import os
 import threading
 from collections import Counter
 from datetime import timedelta
@@ -11,12 +11,10 @@ from typing import Dict, Iterator, List
 import pytest
 from sqlalchemy import delete
 
-from connectors.handoff.settings import HandoffSettings
 from connectors.handoff.encryption import load_cipher
 from connectors.handoff.outbox import Claimed, Outbox, alerts_table, outbox_table, utcnow
+from connectors.handoff.settings import HandoffSettings
 from tests.support.handoff import make_payload
-
-POSTGRES_URL = os.environ.get("HANDOFF_TEST_POSTGRES_URL", "")
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -24,9 +22,7 @@ def any_outbox(request: pytest.FixtureRequest, settings: HandoffSettings) -> Ite
     if request.param == "sqlite":
         opened = Outbox.from_settings(settings)
     else:
-        if not POSTGRES_URL:
-            pytest.skip("set HANDOFF_TEST_POSTGRES_URL=postgresql://... to run the outbox tests on PostgreSQL")
-        opened = Outbox(POSTGRES_URL, load_cipher(settings))
+        opened = Outbox(request.getfixturevalue("postgres_url"), load_cipher(settings))
         with opened.engine.begin() as conn:
             conn.execute(delete(outbox_table))
             conn.execute(delete(alerts_table))
