@@ -29,6 +29,11 @@ class Settings:
     action_server_token: str = field(repr=False)
 
     @property
+    def conversation_retention_seconds(self) -> int:
+        """The same period, for stores that count seconds (Redis's expiry, `record_exp`)."""
+        return self.conversation_retention_hours * 3600
+
+    @property
     def action_endpoint_url(self) -> str:
         return f"http://127.0.0.1:{self.action_server_port}/webhook"
 
@@ -56,6 +61,7 @@ DEV_ACTION_SERVER_TOKEN = "dev-only-action-server-token"
 def as_shell_exports(settings: Settings) -> str:
     lines = [f"export {f.name.upper()}='{getattr(settings, f.name)}'" for f in fields(settings)]
     lines.append(f"export ACTION_ENDPOINT_URL='{settings.action_endpoint_url}'")
+    lines.append(f"export CONVERSATION_RETENTION_SECONDS='{settings.conversation_retention_seconds}'")
     return "\n".join(lines)
 
 

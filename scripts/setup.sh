@@ -3,7 +3,7 @@
 #   1. a virtual environment on Python 3.10 with the pinned dependencies
 #   2. the project's own spaCy pipeline (built here: nothing is downloaded)
 #   3. a trained model, when the training data, domain or config changed
-#   4. with --for-tests (scripts/test.sh): Debian's Chromium and PostgreSQL (apt) and
+#   4. with --for-tests (scripts/test.sh): Debian's Chromium, PostgreSQL and Redis (apt) and
 #      axe-core (npm), when missing. Running the assistant needs none of them.
 # Safe to run again and again.
 set -euo pipefail
@@ -71,6 +71,8 @@ install_test_tools() {
   # The handoff outbox tests run on a real PostgreSQL too (tests/support/postgres.py
   # starts a throwaway server from the package; nothing is configured system-wide).
   apt_install postgresql "ls /usr/lib/postgresql/*/bin/initdb" "the PostgreSQL outbox tests"
+  # And the Redis tracker store tests, on a throwaway redis-server (tests/support/redis.py).
+  apt_install redis-server "command -v redis-server" "the Redis tracker store tests"
 
   # axe-core, for the accessibility test, pinned in package.json and package-lock.json.
   if [ ! -f node_modules/axe-core/axe.min.js ]; then
