@@ -26,8 +26,9 @@ from sanic import Blueprint
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from connectors.http_answers import add_api_headers, kind_error
 from connectors.environment import SettingsError, is_production
+from connectors.http_answers import add_api_headers, kind_error
+from connectors.unanswered import never_silent
 from connectors.widget_settings import load_widget_settings
 
 PREFIX = "rest:"
@@ -94,7 +95,7 @@ class DeveloperRestInput(RestInput):
         return None
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[None]]) -> Blueprint:
-        webhook = super().blueprint(on_new_message)
+        webhook = super().blueprint(never_silent(on_new_message))
 
         @webhook.on_request
         async def fence(request: Request) -> Optional[HTTPResponse]:

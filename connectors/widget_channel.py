@@ -27,10 +27,11 @@ from sanic.exceptions import PayloadTooLarge
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from connectors.widget_settings import WidgetSettings, load_widget_settings
 from connectors.conversations import conversation_partner, forget_conversation
+from connectors.unanswered import never_silent
 from connectors.widget_limits import RateLimiter, client_address
 from connectors.widget_partners import Partner, Partners, load_partners
+from connectors.widget_settings import WidgetSettings, load_widget_settings
 from connectors.widget_signing import button_signature_ok, sign_button
 
 logger = logging.getLogger(__name__)
@@ -413,6 +414,7 @@ class WidgetInput(InputChannel):
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         widget = Blueprint("widget_webhook")
+        on_new_message = never_silent(on_new_message)
 
         def route(uri: str, methods: List[str], stream: bool = False) -> Callable:
             return widget.route(uri, methods=methods, stream=stream)

@@ -6,6 +6,7 @@ import json
 import requests
 from rasa.core.channels.channel import UserMessage
 
+from connectors.unanswered import NO_ANSWER
 from connectors.widget_signing import sign_button
 from tests.support.widget_server import CHARITY, KEY, POLICE, STRANGER, StubAgent
 
@@ -318,3 +319,14 @@ def test_wrong_methods_and_unknown_paths_are_not_served(server):
     assert server.get("/message").status_code == 405
     assert server.post("/partner", {}).status_code == 405
     assert server.get("/nothing-here").status_code == 404
+
+
+def test_when_the_assistant_says_nothing_the_person_still_gets_the_safe_answer(make_server):
+    async def silent(message: UserMessage) -> None:
+        return None  # as when the action server is down: Rasa logs it and answers nothing
+
+    server = make_server(StubAgent(reply=silent))
+    reply = server.post("/message", {"conversation_id": CONVERSATION, "text": "he is outside with a knife"})
+    assert reply.status_code == 200
+    assert reply.json()["messages"] == [{"text": NO_ANSWER}]
+    assert "999" in NO_ANSWER and "55" in NO_ANSWER and "101" in NO_ANSWER
