@@ -261,10 +261,17 @@ class WidgetInput(InputChannel):
         return body
 
     @staticmethod
-    def _conversation_id(body: Mapping[str, Any]) -> str:
+    def _conversation_id(body: Mapping[str, Any], request: Request) -> str:
+        """The body's conversation id. The widget also puts it in the address
+        (?conversation=), so that a load balancer can send every request of one
+        conversation to the same server without reading the body; when it is there, it
+        must be the same."""
         conversation_id = body.get("conversation_id")
         if not isinstance(conversation_id, str) or not CONVERSATION_ID.fullmatch(conversation_id):
             raise _bad_request("invalid_conversation_id")
+        in_address = request.get_args(keep_blank_values=True).getlist("conversation")
+        if in_address and in_address != [conversation_id]:
+            raise _bad_request("conversation_mismatch")
         return conversation_id
 
     def _text_to_send(self, body: Mapping[str, Any], conversation_id: str) -> str:
@@ -345,7 +352,7 @@ class WidgetInput(InputChannel):
         partner = self._partner(request)
         self._limit_address(request)
         body = await self._read_json(request)
-        conversation_id = self._conversation_id(body)
+        conversation_id = self._conversation_id(body, request)
         text = self._text_to_send(body, conversation_id)
         self._limit_conversation(conversation_id)
         self._agent(request)
@@ -366,7 +373,7 @@ class WidgetInput(InputChannel):
         partner = self._partner(request)
         self._limit_address(request)
         body = await self._read_json(request)
-        conversation_id = self._conversation_id(body)
+        conversation_id = self._conversation_id(body, request)
         agent = self._agent(request)
         tracker_store = getattr(agent, "tracker_store", None)
         if tracker_store is None:

@@ -330,3 +330,14 @@ def test_when_the_assistant_says_nothing_the_person_still_gets_the_safe_answer(m
     assert reply.status_code == 200
     assert reply.json()["messages"] == [{"text": NO_ANSWER}]
     assert "999" in NO_ANSWER and "55" in NO_ANSWER and "101" in NO_ANSWER
+
+
+def test_the_conversation_in_the_address_must_be_the_one_in_the_body(server):
+    body = {"conversation_id": CONVERSATION, "text": "hello"}
+    same = requests.post(f"{server.url}/message?conversation={CONVERSATION}", json=body,
+                         headers={"Origin": POLICE}, timeout=10)
+    assert same.status_code == 200
+    other = requests.post(f"{server.url}/message?conversation=another-conversation", json=body,
+                          headers={"Origin": POLICE}, timeout=10)
+    assert_kind_error(other, 400, "conversation_mismatch")
+    assert [m.sender_id for m in server.agent.received] == [CONVERSATION]

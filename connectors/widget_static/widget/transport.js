@@ -9,6 +9,12 @@ const REPLY_TIMEOUT_MS = 30000;
 // `state` is the widget's shared state (widget.js): the conversation id, the request
 // being waited for, and the server's refusal for a site not in its partner list.
 export function createTransport(server, state) {
+  // The conversation id goes in the address too, so that a load balancer in front of
+  // several servers can keep each conversation on one of them (docs/deploy.md).
+  function address(path, id) {
+    return `${server}/webhooks/widget/${path}?conversation=${encodeURIComponent(id)}`;
+  }
+
   // The id is made only when the first message is sent, so merely loading a page
   // with the widget leaves nothing in storage.
   function conversationId() {
@@ -28,7 +34,7 @@ export function createTransport(server, state) {
     }, REPLY_TIMEOUT_MS);
     state.request = controller;
     try {
-      const response = await fetch(`${server}/webhooks/widget/message`, requestOptions(body, controller.signal));
+      const response = await fetch(address("message", body.conversation_id), requestOptions(body, controller.signal));
       const data = await response.json().catch(() => null);
       if (!response.ok) throw chatError(serverMessage(data) || TEXT.errors[response.status] || TEXT.errors.unexpected);
       if (!data || !Array.isArray(data.messages)) throw chatError(TEXT.errors.unexpected);
@@ -47,7 +53,7 @@ export function createTransport(server, state) {
   function forget(id) {
     const options = requestOptions({ conversation_id: id }, undefined, { keepalive: true });
     try {
-      fetch(`${server}/webhooks/widget/forget`, options).catch(() => {});
+      fetch(address("forget", id), options).catch(() => {});
     } catch (error) {
       // Nothing more to do: the server also deletes idle conversations itself.
     }
