@@ -426,9 +426,15 @@ class WidgetInput(InputChannel):
         def route(uri: str, methods: List[str], stream: bool = False) -> Callable:
             return widget.route(uri, methods=methods, stream=stream)
 
+        # Health and readiness for a load balancer or orchestrator: 200 once the model is
+        # loaded and conversations can be answered, 503 before.
         @route("/", ["GET"])
         async def health(request: Request) -> HTTPResponse:
-            return self._json(request, {"status": "ok"})
+            async def ready() -> HTTPResponse:
+                self._agent(request)
+                return self._json(request, {"status": "ok"})
+
+            return await self._guarded(request, ready)
 
         @route("/message", ["POST", "OPTIONS"], stream=True)
         async def message(request: Request) -> HTTPResponse:

@@ -183,12 +183,31 @@ class Dispatcher:
                 next_purge = time.monotonic() + PURGE_EVERY_S
             try:
                 summary = self.run_once(stop=stop)
+                self.beat()
             except Exception as exc:  # a database hiccup must not stop deliveries for good
                 log.error("Dispatcher run failed (%s); trying again shortly.", type(exc).__name__)
                 summary = RunSummary()
             if summary.handled == 0:
                 stop.wait(self.settings.poll_seconds)
         log.info("Handoff dispatcher stopped.")
+
+
+    def beat(self) -> None:
+        """Records that a pass over the outbox has just been completed (see is_healthy)."""
+        path = self.settings.heartbeat_file
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.touch()
+
+
+def is_healthy(settings: HandoffSettings, now: Optional[float] = None) -> bool:
+    """Whether a dispatcher has completed a pass over the outbox within one lease period:
+    for a liveness probe (`--health`), since the dispatcher listens on no port. A
+    dispatcher that cannot reach its database stops beating, and the probe says so."""
+    try:
+        age = (now if now is not None else time.time()) - settings.heartbeat_file.stat().st_mtime
+    except OSError:
+        return False
+    return age <= settings.lease_seconds
 
 
 def run_once(settings: Optional[HandoffSettings] = None, outbox: Optional[Outbox] = None) -> RunSummary:
@@ -212,12 +231,22 @@ def main(argv: Optional[List[str]] = None) -> int:
     group.add_argument("--status", action="store_true", help="print counts by status and any dead letters")
     group.add_argument("--requeue", metavar="REFERENCE", help="try a dead letter again from the start")
     group.add_argument("--new-key", action="store_true", help="print a new key for HANDOFF_ENCRYPTION_KEY")
+    group.add_argument("--health", action="store_true",
+                       help="exit 0 if a dispatcher has completed a pass within one lease period (a liveness probe)")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr)
     logging.getLogger("urllib3").setLevel(logging.WARNING)
     if args.new_key:
         print(new_key())
         return 0
+    if args.health:
+        try:
+            healthy = is_healthy(load_handoff_settings())
+        except SettingsError as exc:
+            print(f"The handoff dispatcher's settings are wrong: {exc}", file=sys.stderr)
+            return 2
+        print("healthy" if healthy else "no pass over the outbox within one lease period")
+        return 0 if healthy else 1
     try:
         settings = load_handoff_settings()
         dispatcher = Dispatcher(settings)

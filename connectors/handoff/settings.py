@@ -49,6 +49,7 @@ class HandoffSettings:
     outbox_url: str  # an SQLAlchemy URL: sqlite:///... or postgresql://...
     encryption_keys: Tuple[str, ...] = field(repr=False)  # first encrypts; all decrypt
     key_file: Path  # development only: made once, then reused
+    heartbeat_file: Path  # touched after every pass over the outbox; `--health` reads it
     retention_days: int
     max_attempts: int
     retry_base_seconds: float
@@ -152,6 +153,7 @@ def load_handoff_settings() -> HandoffSettings:
         outbox_url=_outbox_url(production),
         encryption_keys=keys,
         key_file=project_path("HANDOFF_KEY_FILE", ".data/handoff-outbox.key"),
+        heartbeat_file=project_path("HANDOFF_DISPATCHER_HEARTBEAT", ".data/dispatcher.heartbeat"),
         retention_days=positive_int("HANDOFF_RETENTION_DAYS", 30),
         max_attempts=positive_int("HANDOFF_MAX_ATTEMPTS", 8),
         retry_base_seconds=positive_seconds("HANDOFF_RETRY_BASE_SECONDS", 30),

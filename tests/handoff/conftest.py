@@ -36,6 +36,7 @@ def handoff_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Dict[str, st
         "HANDOFF_OUTBOX_URL": "",
         "HANDOFF_ENCRYPTION_KEY": "",
         "HANDOFF_KEY_FILE": str(tmp_path / "outbox.key"),
+        "HANDOFF_DISPATCHER_HEARTBEAT": str(tmp_path / "dispatcher.heartbeat"),
         "HANDOFF_RETENTION_DAYS": "30",
         "HANDOFF_MAX_ATTEMPTS": "8",
         "HANDOFF_RETRY_BASE_SECONDS": "0.05",

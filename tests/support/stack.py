@@ -230,6 +230,7 @@ def running_stack(folder: Path, extra_env: Optional[Dict[str, str]] = None) -> I
         "CONVERSATION_RETENTION_HOURS": "1",
         "HANDOFF_OUTBOX_PATH": str(data / "outbox.db"),
         "HANDOFF_KEY_FILE": str(data / "outbox.key"),
+        "HANDOFF_DISPATCHER_HEARTBEAT": str(data / "dispatcher.heartbeat"),
         "HANDOFF_GENERAL_URL": f"http://localhost:{inbox_port}/handoffs/general",
         "HANDOFF_PSD_URL": f"http://localhost:{inbox_port}/handoffs/professional-standards",
         "HANDOFF_POLL_SECONDS": "0.5",

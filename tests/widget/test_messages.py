@@ -341,3 +341,9 @@ def test_the_conversation_in_the_address_must_be_the_one_in_the_body(server):
                           headers={"Origin": POLICE}, timeout=10)
     assert_kind_error(other, 400, "conversation_mismatch")
     assert [m.sender_id for m in server.agent.received] == [CONVERSATION]
+
+
+def test_the_health_check_says_ready_only_once_the_model_is_loaded(server):
+    assert requests.get(f"{server.url}/", timeout=10).json() == {"status": "ok"}
+    server.agent.ready = False
+    assert_kind_error(requests.get(f"{server.url}/", timeout=10), 503, "not_ready")
