@@ -51,7 +51,15 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from scripts.benchlib import (  # noqa: E402
-    FIGURES, RASA, WORK, command_line, load_average, machine, machine_lines, rasa_env, timed_run,
+    FIGURES,
+    RASA,
+    WORK,
+    command_line,
+    load_average,
+    machine,
+    machine_lines,
+    rasa_env,
+    timed_run,
     write_section,
 )
 

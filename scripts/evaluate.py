@@ -53,11 +53,27 @@ for _name, _value in (("TF_CPP_MIN_LOG_LEVEL", "3"), ("RASA_TELEMETRY_ENABLED", 
 warnings.filterwarnings("ignore")
 
 from scripts.benchlib import (  # noqa: E402
-    FIGURES, PYTHON, RASA, WORK, command_line, files_digest, machine, machine_lines, rasa_env,
-    rasa_version, timed_run, write_section,
+    FIGURES,
+    PYTHON,
+    RASA,
+    WORK,
+    command_line,
+    files_digest,
+    machine,
+    machine_lines,
+    rasa_env,
+    rasa_version,
+    timed_run,
+    write_section,
 )
 from scripts.evaluate_nlu import (  # noqa: E402
-    DANGER, HeldOutResult, Scores, evaluate, macro_f1, parse, per_intent_scores,
+    DANGER,
+    HeldOutResult,
+    Scores,
+    evaluate,
+    macro_f1,
+    parse,
+    per_intent_scores,
 )
 
 PROJECT_CONFIG = ROOT / "bot" / "config.yml"

@@ -8,10 +8,10 @@ deterministic TensorFlow ops, so the same inputs give the same model.
 from __future__ import annotations
 
 import hashlib
-from importlib import metadata
 import os
 import subprocess
 import sys
+from importlib import metadata
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent

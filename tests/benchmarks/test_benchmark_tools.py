@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from scripts import benchlib
-from scripts.benchmark import SCRIPTS, Level, PROFILE_BUCKETS, top_functions
+from scripts.benchmark import PROFILE_BUCKETS, SCRIPTS, Level, top_functions
 from scripts.evaluate import mean_sd, side_by_side, with_epochs
 from scripts.evaluate_nlu import HeldOutResult
 

@@ -11,6 +11,7 @@ import pytest
 from connectors.handoff import outbox as outbox_module
 from connectors.handoff.outbox import Outbox
 from connectors.handoff.settings import HandoffSettings, load_handoff_settings
+from scripts.local_servers import ServerUnavailable, postgres_cluster
 from tests.support.handoff import (
     GENERAL_SECRET,
     INBOX_TOKEN,
@@ -21,7 +22,6 @@ from tests.support.handoff import (
     inbox_env,
 )
 from tests.support.ports import free_port
-from tests.support.postgres import PostgresUnavailable, running_postgres
 
 
 @pytest.fixture
@@ -107,9 +107,14 @@ def small_server() -> Iterator[Callable[[Behaviour], SmallServer]]:
 
 @pytest.fixture(scope="session")
 def postgres_url() -> Iterator[str]:
-    """A real PostgreSQL for the outbox tests (tests/support/postgres.py), started once."""
+    """A real PostgreSQL for the outbox tests (scripts/local_servers.py), started once;
+    HANDOFF_TEST_POSTGRES_URL names another database to use instead."""
+    given = os.environ.get("HANDOFF_TEST_POSTGRES_URL", "").strip()
+    if given:
+        yield given
+        return
     try:
-        with running_postgres() as url:
+        with postgres_cluster() as url:
             yield url
-    except PostgresUnavailable as why:
+    except ServerUnavailable as why:
         pytest.skip(f"PostgreSQL could not be started here: {why}")

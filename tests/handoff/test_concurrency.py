@@ -1,6 +1,6 @@
 """Two dispatchers on one outbox never send the same handoff twice while a lease holds;
 the same checks run on SQLite and on a real PostgreSQL the tests start
-(tests/support/postgres.py; HANDOFF_TEST_POSTGRES_URL names another to use instead)."""
+(scripts/local_servers.py; HANDOFF_TEST_POSTGRES_URL names another to use instead)."""
 from __future__ import annotations
 
 import threading

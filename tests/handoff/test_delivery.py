@@ -13,10 +13,10 @@ from typing import Callable, List
 import pytest
 import requests
 
-from connectors.handoff.settings import HandoffSettings
 from connectors.handoff.dispatcher import Dispatcher, backoff_seconds
 from connectors.handoff.outbox import Outbox
 from connectors.handoff.payload import complete, to_json
+from connectors.handoff.settings import HandoffSettings
 from connectors.handoff.signing import sign, signed_headers
 from tests.support.handoff import (
     GENERAL_SECRET,

@@ -6,10 +6,16 @@ import uuid
 
 import requests
 
-from force_inbox.app import (FAILED_SIGN_IN_WINDOW_S, MAX_FAILED_SIGN_INS, SESSION_COOKIE, SESSION_LIFETIME_S,
-                             Sessions, SignInThrottle)
 from connectors.handoff.payload import complete, to_json
 from connectors.handoff.signing import signed_headers
+from force_inbox.app import (
+    FAILED_SIGN_IN_WINDOW_S,
+    MAX_FAILED_SIGN_INS,
+    SESSION_COOKIE,
+    SESSION_LIFETIME_S,
+    Sessions,
+    SignInThrottle,
+)
 from tests.support.handoff import GENERAL_SECRET, INBOX_TOKEN, InboxProcess, inbox_env, make_payload
 
 

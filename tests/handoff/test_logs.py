@@ -13,11 +13,11 @@ import pytest
 import requests
 
 from bot.settings import PROJECT_ROOT
-from connectors.handoff.settings import HandoffSettings
 from connectors.handoff import HandoffRejected, accept_handoff
 from connectors.handoff.dispatcher import Dispatcher
 from connectors.handoff.outbox import Outbox
 from connectors.handoff.payload import complete, to_json
+from connectors.handoff.settings import HandoffSettings
 from connectors.handoff.signing import signed_headers
 from tests.support.handoff import (
     GENERAL_SECRET,

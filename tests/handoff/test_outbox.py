@@ -15,10 +15,10 @@ import pytest
 from cryptography.fernet import Fernet
 
 from bot.settings import PROJECT_ROOT, SettingsError
-from connectors.handoff.settings import HandoffSettings, load_handoff_settings
 from connectors.handoff import HandoffRejected, HandoffUnavailable, accept_handoff
 from connectors.handoff.dispatcher import Dispatcher
 from connectors.handoff.outbox import Outbox, utcnow
+from connectors.handoff.settings import HandoffSettings, load_handoff_settings
 from tests.support.handoff import EMAIL, NAME, PHONE, SAFE_TIMES, InboxProcess, make_payload, settle
 
 

@@ -9,9 +9,9 @@ from typing import Any, Dict, List
 import pytest
 
 from bot.settings import SettingsError
-from connectors.handoff.settings import HandoffSettings, SmtpSettings, load_handoff_settings
 from connectors.handoff.dispatcher import Dispatcher
 from connectors.handoff.outbox import Outbox
+from connectors.handoff.settings import HandoffSettings, SmtpSettings, load_handoff_settings
 from connectors.handoff.signing import verify
 from connectors.handoff.transports import SmtpTransport
 from tests.support.handoff import PSD_SECRET, assert_no_personal_data, make_payload, settle

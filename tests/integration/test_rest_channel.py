@@ -19,7 +19,6 @@ import pytest
 import requests
 
 
-
 class Conversation:
     def __init__(self, url: str) -> None:
         self.url = url

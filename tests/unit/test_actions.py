@@ -4,12 +4,12 @@ from __future__ import annotations
 from rasa_sdk.events import ActiveLoop, SlotSet
 
 from bot.actions.leave_form import ActionLeaveForm
+from bot.actions.rendering import topic_buttons
 from bot.actions.support_finder import (
-    ActionShowLocalSupport,
     ActionAskArea,
+    ActionShowLocalSupport,
     ValidateSupportFinderForm,
 )
-from bot.actions.rendering import topic_buttons
 from bot.actions.topics import ActionAnswerTopic, ActionCoreFallback, ActionEmergency
 from tests.support.trackers import make_tracker, run_action
 

@@ -11,10 +11,10 @@ from rasa_sdk import Tracker
 
 from bot.actions.handoff import build_payload
 from bot.settings import PROJECT_ROOT, SettingsError
-from connectors.widget_settings import DEV_WIDGET_BUTTON_KEY, load_widget_settings
 from connectors.widget_channel import WidgetInput
 from connectors.widget_limits import RateLimiter, client_address
 from connectors.widget_partners import load_partners, normalise_origin
+from connectors.widget_settings import DEV_WIDGET_BUTTON_KEY, load_widget_settings
 from connectors.widget_signing import button_signature_ok, sign_button
 
 WIDGET_VARIABLES = (

@@ -15,7 +15,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.settings import load_settings
 from connectors.conversations import conversation_partner, forget_conversation
-from tests.support.redis import RedisUnavailable, running_redis
+from scripts.local_servers import ServerUnavailable, redis_server
 
 RETENTION_S = load_settings().conversation_retention_seconds
 
@@ -23,9 +23,9 @@ RETENTION_S = load_settings().conversation_retention_seconds
 @pytest.fixture(scope="module")
 def redis_port() -> Iterator[int]:
     try:
-        with running_redis() as port:
-            yield port
-    except RedisUnavailable as why:
+        with redis_server() as server:
+            yield server.port
+    except ServerUnavailable as why:
         pytest.skip(f"Redis could not be started here: {why}")
 
 

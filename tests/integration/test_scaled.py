@@ -1,0 +1,79 @@
+"""The scaled mode (scripts/scaled.py, issue 15): Rasa replicas behind nginx sharing Redis,
+two action servers, the outbox in PostgreSQL. Conversations live in Redis, so they carry
+on from one replica to another, through a replica's crash and through a lost action
+server; a Redis restart loses conversations (nothing is kept on disk, as promised) but
+never the person's answer."""
+from __future__ import annotations
+
+from typing import Dict, Iterator, List
+
+import pytest
+import requests
+
+from scripts.local_servers import ServerUnavailable
+from scripts.scaled import ScaledStack, scaled_stack
+from tests.support.stack import DEMO_FORCE_PORT
+
+ORIGIN = {"Origin": f"http://localhost:{DEMO_FORCE_PORT}"}  # the force's demo page, in connectors/partners.yml
+
+
+@pytest.fixture
+def scaled() -> Iterator[ScaledStack]:
+    try:
+        with scaled_stack(replicas=2) as stack:
+            yield stack
+    except ServerUnavailable as why:
+        pytest.skip(f"the scaled mode could not start here: {why}")
+
+
+def say(base: str, conversation: str, text: str) -> List[str]:
+    """One message to the widget channel at `base` (nginx, or one replica directly)."""
+    response = requests.post(f"{base}/webhooks/widget/message?conversation={conversation}", headers=ORIGIN,
+                             json={"conversation_id": conversation, "text": text}, timeout=60)
+    assert response.status_code == 200, response.text
+    return [message.get("text", "") for message in response.json()["messages"]]
+
+
+def asked(content, topic_id: str, replies: List[str]) -> bool:
+    return content.topics[topic_id].messages[0] in replies
+
+
+def test_a_conversation_carries_on_from_one_replica_to_another(scaled, content):
+    first, second = scaled.replica_url(0), scaled.replica_url(1)
+    assert asked(content, "handoff_ask_go_ahead", say(first, "across-replicas-1", "can the police contact me"))
+    # The second replica has never seen this conversation: it reads it from Redis.
+    assert asked(content, "handoff_ask_topic", say(second, "across-replicas-1", "yes"))
+    assert asked(content, "handoff_ask_name", say(first, "across-replicas-1", "domestic abuse"))
+
+
+def test_a_replica_that_crashes_loses_no_answered_turn(scaled, content):
+    # Ten conversations, spread by nginx over both replicas (the ids are fixed, so the spread is too).
+    conversations: Dict[str, List[str]] = {f"crash-test-{n:02d}": [] for n in range(10)}
+    for conversation in conversations:
+        assert asked(content, "handoff_ask_go_ahead", say(scaled.public, conversation, "can the police contact me"))
+        assert asked(content, "handoff_ask_topic", say(scaled.public, conversation, "yes"))
+    scaled.replicas[0].kill()
+    for conversation in conversations:
+        # nginx passes each to the replica left, which carries on where the conversation was.
+        assert asked(content, "handoff_ask_name", say(scaled.public, conversation, "stalking"))
+
+
+def test_a_lost_action_server_is_covered_by_the_other(scaled, content):
+    scaled.action_servers[0].kill()
+    for n in range(4):  # round robin would have sent some of these to the lost one
+        replies = say(scaled.public, f"one-action-server-{n}", "what is clares law")
+        assert content.topics["clares_law"].messages[0] in replies
+
+
+def test_a_redis_restart_loses_conversations_but_never_an_answer(scaled, content):
+    assert asked(content, "handoff_ask_go_ahead", say(scaled.public, "redis-restart-1", "can the police contact me"))
+    scaled.redis.stop()
+    scaled.redis.start()
+    replies = say(scaled.public, "redis-restart-1", "what is clares law")
+    assert replies and (content.topics["clares_law"].messages[0] in replies or "999" in " ".join(replies))
+
+
+def test_only_the_widget_is_behind_the_public_door(scaled):
+    assert requests.get(f"{scaled.public}/", timeout=10).status_code == 404
+    assert requests.get(f"{scaled.public}/webhooks/rest/webhook", timeout=10).status_code == 404
+    assert requests.get(f"{scaled.widget}/", timeout=10).json() == {"status": "ok"}
