@@ -6,8 +6,17 @@
 #   - the reference "force inbox" on FORCE_INBOX_PORT, standing in for the force
 #   - the widget demo pages: a force site on :8000 and a partner site on :8001
 # started together and stopped together: Ctrl-C stops them all.
+#
+# scripts/run.sh --scaled runs the same on several Rasa replicas and two action servers
+# behind nginx, with Redis and PostgreSQL (scripts/scaled.py; --replicas N after it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+if [ "${1:-}" = "--scaled" ]; then
+  shift
+  scripts/setup.sh --scaled
+  source scripts/env.sh
+  exec .venv/bin/python scripts/scaled.py "$@"
+fi
 scripts/setup.sh
 source scripts/env.sh
 MODEL=$(.venv/bin/python scripts/train.py --print-path)

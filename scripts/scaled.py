@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -188,6 +189,8 @@ def scaled_stack(replicas: int = 2, public_port: Optional[int] = None, inbox_por
     settings = load_settings()
     processes: List[Process] = []
     with contextlib.ExitStack() as running:
+        # Last out: the folder holds the outbox key and the force inbox's database.
+        running.callback(shutil.rmtree, folder, ignore_errors=True)
         redis = running.enter_context(redis_server())
         outbox_url = running.enter_context(postgres_cluster())
         endpoints = folder / "endpoints.yml"
@@ -258,7 +261,7 @@ def main() -> int:
             print(f"Scaled assistant on {stack.public} (widget: {stack.widget}/): {args.replicas} Rasa replicas, "
                   "2 action servers, 2 dispatchers, Redis, PostgreSQL, nginx.")
             print("Widget demo: http://localhost:8000/ (force site) and http://localhost:8001/ (partner site). "
-                  f"Logs: {stack.folder}. Ctrl-C stops everything.")
+                  f"Logs: {stack.folder} (deleted when it stops). Ctrl-C stops everything.")
             while not stop["now"]:
                 time.sleep(0.5)
     except KeyboardInterrupt:

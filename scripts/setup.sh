@@ -3,8 +3,9 @@
 #   1. a virtual environment on Python 3.10 with the pinned dependencies
 #   2. the project's own spaCy pipeline (built here: nothing is downloaded)
 #   3. a trained model, when the training data, domain or config changed
-#   4. with --for-tests (scripts/test.sh): Debian's Chromium, PostgreSQL and Redis (apt) and
-#      axe-core (npm), when missing. Running the assistant needs none of them.
+#   4. with --for-tests (scripts/test.sh): Debian's Chromium, PostgreSQL, Redis and nginx
+#      (apt) and axe-core (npm), when missing; with --scaled (scripts/run.sh --scaled):
+#      PostgreSQL, Redis and nginx. The default mode needs none of them.
 # Safe to run again and again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -64,15 +65,19 @@ apt_install() {
   rm -f "$apt_log"
 }
 
+# The scaled mode's servers (scripts/scaled.py). scripts/local_servers.py starts each
+# from a throwaway folder; nothing is configured or started system-wide.
+install_scaled_servers() {
+  apt_install postgresql "ls /usr/lib/postgresql/*/bin/initdb" "the scaled mode and its tests (the outbox)"
+  apt_install redis-server "command -v redis-server" "the scaled mode and its tests (conversations)"
+  apt_install nginx "test -x /usr/sbin/nginx" "the scaled mode and its tests (the load balancer)"
+}
+
 install_test_tools() {
   # The browser tests (tests/browser/) drive the system's Chromium with Playwright (pip,
   # above); Playwright's own browser downloads are never used.
   apt_install chromium "test -x /usr/bin/chromium" "the browser tests"
-  # The handoff outbox tests run on a real PostgreSQL too (tests/support/postgres.py
-  # starts a throwaway server from the package; nothing is configured system-wide).
-  apt_install postgresql "ls /usr/lib/postgresql/*/bin/initdb" "the PostgreSQL outbox tests"
-  # And the Redis tracker store tests, on a throwaway redis-server (tests/support/redis.py).
-  apt_install redis-server "command -v redis-server" "the Redis tracker store tests"
+  install_scaled_servers
 
   # axe-core, for the accessibility test, pinned in package.json and package-lock.json.
   if [ ! -f node_modules/axe-core/axe.min.js ]; then
@@ -86,9 +91,10 @@ install_test_tools() {
   fi
 }
 
-if [ "${1:-}" = "--for-tests" ]; then
-  install_test_tools
-fi
+case "${1:-}" in
+  --for-tests) install_test_tools ;;
+  --scaled) install_scaled_servers ;;
+esac
 
 echo "==> Building the spaCy pipeline"
 .venv/bin/python scripts/build_spacy_pipeline.py
