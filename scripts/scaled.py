@@ -113,6 +113,10 @@ class ScaledStack:
     def widget(self) -> str:
         return f"{self.public}/webhooks/widget"
 
+    @property
+    def inbox_api(self) -> str:
+        return self.inbox.health.replace("/healthz", "/api/handoffs")
+
     def replica_url(self, index: int) -> str:
         return self.replicas[index].health.rsplit("/webhooks/", 1)[0]
 
@@ -178,7 +182,8 @@ def nginx_http_block(public_port: int, replica_ports: List[int], actions_port: i
 
 @contextlib.contextmanager
 def scaled_stack(replicas: int = 2, public_port: Optional[int] = None, inbox_port: Optional[int] = None,
-                 model: Optional[Path] = None, demo: bool = False) -> Iterator[ScaledStack]:
+                 model: Optional[Path] = None, demo: bool = False,
+                 extra_env: Optional[Dict[str, str]] = None) -> Iterator[ScaledStack]:
     model = model or _model_path()
     folder = Path(tempfile.mkdtemp(prefix="vawg-scaled-"))
     public_port = public_port or free_port()
@@ -209,6 +214,7 @@ def scaled_stack(replicas: int = 2, public_port: Optional[int] = None, inbox_por
             "FORCE_INBOX_KEY_FILE": str(folder / "force-inbox.key"),
             # Behind one proxy of our own: the client address is nginx's X-Forwarded-For entry.
             "WIDGET_TRUSTED_PROXY_HOPS": "1",
+            **(extra_env or {}),
         }
 
         def process(name: str, command: List[str], health: str, **env: str) -> Process:

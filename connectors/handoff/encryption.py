@@ -8,6 +8,7 @@ outbox can still read what it stored.
 from __future__ import annotations
 
 import os
+import secrets
 from pathlib import Path
 from typing import Sequence
 
@@ -23,7 +24,8 @@ def development_key(path: Path) -> bytes:
     """The key stored at path, made (readable by this user only) the first time."""
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        # Unique to this call: threads of one process may be making the key at once too.
+        temporary = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(8)}.tmp")
         fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "wb") as handle:
             handle.write(Fernet.generate_key())

@@ -17,6 +17,7 @@ import json
 import logging
 import os
 import threading
+import time
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
@@ -45,7 +46,7 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.engine import Engine, make_url
-from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.exc import IntegrityError, ProgrammingError, SQLAlchemyError
 
 from connectors.environment import SettingsError
 from connectors.handoff.settings import HandoffSettings, load_handoff_settings
@@ -138,6 +139,20 @@ def _make_engine(url: str) -> Engine:
     return engine
 
 
+def _create_tables(engine: Engine, tries: int = 5) -> None:
+    """Creates the tables if they are missing. Several processes starting together (two
+    dispatchers, several action servers) may race to create them: PostgreSQL then
+    refuses all but one, and the others find the tables there on trying again."""
+    for attempt in range(tries):
+        try:
+            metadata.create_all(engine)
+            return
+        except (IntegrityError, ProgrammingError):
+            if attempt == tries - 1:
+                raise
+            time.sleep(0.1 * (attempt + 1))
+
+
 def _unavailable(action: str, exc: Exception) -> HandoffUnavailable:
     return HandoffUnavailable(
         f"The handoff outbox could not {action} ({type(exc).__name__}). Nothing was stored; check the outbox "
@@ -151,7 +166,7 @@ class Outbox:
         self._cipher = cipher
         try:
             self.engine = _make_engine(url)
-            metadata.create_all(self.engine)
+            _create_tables(self.engine)
         except SQLAlchemyError as exc:
             raise _unavailable("open its database", exc) from exc
 

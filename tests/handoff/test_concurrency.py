@@ -66,3 +66,30 @@ def test_the_outbox_lifecycle(any_outbox: Outbox) -> None:
     row = any_outbox.metadata_for(reference)
     assert row["status"] == "delivered" and row["has_payload"] is False
     assert any_outbox.purge(30, now=utcnow() + timedelta(days=31)) == 1
+
+
+def test_processes_opening_a_new_postgresql_outbox_together_all_start(postgres_url: str, settings: HandoffSettings) -> None:
+    # As when two dispatchers and two action servers start at once on an empty database.
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(postgres_url)
+    with engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+    engine.dispose()
+    opened: List[Outbox] = []
+    failures: List[Exception] = []
+
+    def open_outbox() -> None:
+        try:
+            opened.append(Outbox(postgres_url, load_cipher(settings)))
+        except Exception as exc:  # noqa: BLE001 - the test reports any failure
+            failures.append(exc)
+
+    threads = [threading.Thread(target=open_outbox) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    for outbox in opened:
+        outbox.close()
+    assert not failures and len(opened) == 8

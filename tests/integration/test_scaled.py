@@ -5,11 +5,14 @@ server; a Redis restart loses conversations (nothing is kept on disk, as promise
 never the person's answer."""
 from __future__ import annotations
 
+import re
+import time
 from typing import Dict, Iterator, List
 
 import pytest
 import requests
 
+from force_inbox.settings import load_force_inbox_settings
 from scripts.local_servers import ServerUnavailable
 from scripts.scaled import ScaledStack, scaled_stack
 from tests.support.stack import DEMO_FORCE_PORT
@@ -77,3 +80,52 @@ def test_only_the_widget_is_behind_the_public_door(scaled):
     assert requests.get(f"{scaled.public}/", timeout=10).status_code == 404
     assert requests.get(f"{scaled.public}/webhooks/rest/webhook", timeout=10).status_code == 404
     assert requests.get(f"{scaled.widget}/", timeout=10).json() == {"status": "ok"}
+
+
+# Typed answers to the contact form, from asking to consent (bot/actions/handoff_form.py).
+CONTACT_FORM = ["can the police contact me", "yes", "domestic abuse", "skip", "a phone call", "07700 900461",
+                "any time", "no", "no", "rugby", "no"]
+
+
+def test_handoffs_reach_the_force_once_after_it_was_down_and_both_dispatchers_crashed(content):
+    quick_retries = {"HANDOFF_RETRY_BASE_SECONDS": "0.2", "HANDOFF_RETRY_MAX_SECONDS": "1", "HANDOFF_POLL_SECONDS": "0.2"}
+    try:
+        stack = scaled_stack(replicas=2, extra_env=quick_retries)
+        scaled = stack.__enter__()
+    except ServerUnavailable as why:
+        pytest.skip(f"the scaled mode could not start here: {why}")
+    try:
+        scaled.inbox.stop()  # the force's endpoint is down
+        references = [send_handoff(scaled, f"handoff-outage-{n}", content) for n in range(3)]
+        time.sleep(1)  # a few failed delivery attempts
+        for dispatcher in scaled.dispatchers:
+            dispatcher.kill()
+            dispatcher.start()
+        scaled.inbox.start().wait_until_ready()
+        token = load_force_inbox_settings().token
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and not all(r in received(scaled, token) for r in references):
+            time.sleep(0.5)
+        time.sleep(2)  # more rounds of both dispatchers, for anything that would arrive twice
+        seen = received(scaled, token)
+        assert all(seen.count(reference) == 1 for reference in references), seen
+    finally:
+        stack.__exit__(None, None, None)
+
+
+def send_handoff(scaled: ScaledStack, conversation: str, content) -> str:
+    for answer in CONTACT_FORM:
+        say(scaled.public, conversation, answer)
+    sent = " ".join(say(scaled.public, conversation, "yes"))
+    found = re.search(r"\b([0-9A-Z]{4}-[0-9A-Z]{4})\b", sent)
+    assert found, f"no reference in: {sent}"
+    return found.group(1)
+
+
+def received(scaled: ScaledStack, token: str) -> List[str]:
+    """The reference of every handoff the force inbox holds, once per copy received."""
+    response = requests.get(scaled.inbox_api, headers={"Authorization": f"Bearer {token}"}, timeout=10)
+    response.raise_for_status()
+    listing = response.json()
+    handoffs = listing.get("handoffs", []) if isinstance(listing, dict) else listing
+    return [handoff.get("reference") for handoff in handoffs]
