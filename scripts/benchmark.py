@@ -230,6 +230,11 @@ class Target:
     body: Callable[[str, str], Dict]
     replies: Callable[[object], Optional[int]]  # how many messages a reply holds; None: not a valid reply
     headers: Dict[str, str] = field(default_factory=dict)
+    # The widget repeats the conversation in the address, for a load balancer (?conversation=).
+    conversation_in_address: bool = False
+
+    def url_for(self, sender: str) -> str:
+        return f"{self.url}?conversation={sender}" if self.conversation_in_address else self.url
 
 
 def rest_target(name: str, rasa: str) -> Target:
@@ -238,12 +243,13 @@ def rest_target(name: str, rasa: str) -> Target:
 
 
 def widget_target(name: str, rasa: str) -> Target:
+    """The widget channel, as the widget calls it (conversation id in the address too)."""
     origin = yaml.safe_load(PARTNERS.read_text())["partners"][0]["allowed_origins"][0]
     return Target(name, f"{rasa}/webhooks/widget/message",
                   lambda sender, text: {"conversation_id": sender, "text": text},
                   lambda reply: (len(reply["messages"]) if isinstance(reply, dict) and isinstance(reply.get("messages"), list)
                                  else None),
-                  {"Origin": origin})
+                  {"Origin": origin}, conversation_in_address=True)
 
 
 @dataclass
@@ -309,7 +315,7 @@ async def drive(target: Target, concurrency: int, conversations: int, turns: int
                     sent += 1
                     began = time.perf_counter()
                     try:
-                        async with session.post(target.url, json=target.body(sender, text)) as response:
+                        async with session.post(target.url_for(sender), json=target.body(sender, text)) as response:
                             reply = await response.json(content_type=None)
                             problem = None if response.status == 200 else f"HTTP {response.status}"
                             count = target.replies(reply) if problem is None else None

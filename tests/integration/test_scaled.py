@@ -5,6 +5,7 @@ server; a Redis restart loses conversations (nothing is kept on disk, as promise
 never the person's answer."""
 from __future__ import annotations
 
+import os
 import re
 import time
 from typing import Dict, Iterator, List
@@ -13,6 +14,8 @@ import pytest
 import requests
 
 from force_inbox.settings import load_force_inbox_settings
+from scripts.benchmark import run_level, widget_target
+from scripts.benchmark_scaled import CONCURRENCY, LOAD_ENV
 from scripts.local_servers import ServerUnavailable
 from scripts.scaled import ScaledStack, scaled_stack
 from tests.support.stack import DEMO_FORCE_PORT
@@ -129,3 +132,21 @@ def received(scaled: ScaledStack, token: str) -> List[str]:
     listing = response.json()
     handoffs = listing.get("handoffs", []) if isinstance(listing, dict) else listing
     return [handoff.get("reference") for handoff in handoffs]
+
+
+def test_fifty_concurrent_conversations_for_five_minutes_without_an_error():
+    """The bounded load test: closed loop through nginx onto two replicas, six-turn
+    conversations. scripts/benchmark_scaled.py measures 1, 2 and 3 replicas side by side."""
+    seconds = float(os.environ.get("SCALED_LOAD_TEST_SECONDS", "300"))
+    try:
+        stack = scaled_stack(replicas=2, extra_env=LOAD_ENV)
+        scaled = stack.__enter__()
+    except ServerUnavailable as why:
+        pytest.skip(f"the scaled mode could not start here: {why}")
+    try:
+        level = run_level(widget_target("2 replicas", scaled.public), CONCURRENCY, 10**9, 6, seconds, "loadtest")
+    finally:
+        stack.__exit__(None, None, None)
+    assert level.error_count == 0, level.errors
+    assert level.silent == 0, "a message got a reply with nothing in it"
+    assert len(level.latencies_ms) >= CONCURRENCY * 6, "the load did not get going"
