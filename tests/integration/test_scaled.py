@@ -5,6 +5,7 @@ server; a Redis restart loses conversations (nothing is kept on disk, as promise
 never the person's answer."""
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import time
@@ -23,13 +24,21 @@ from tests.support.stack import DEMO_FORCE_PORT
 ORIGIN = {"Origin": f"http://localhost:{DEMO_FORCE_PORT}"}  # the force's demo page, in connectors/partners.yml
 
 
+@contextlib.contextmanager
+def scaled_or_skip(**options) -> Iterator[ScaledStack]:
+    """The scaled mode; the test is skipped, saying why, only if it cannot start here."""
+    with contextlib.ExitStack() as running:
+        try:
+            stack = running.enter_context(scaled_stack(**options))
+        except ServerUnavailable as why:
+            pytest.skip(f"the scaled mode could not start here: {why}")
+        yield stack
+
+
 @pytest.fixture
 def scaled() -> Iterator[ScaledStack]:
-    try:
-        with scaled_stack(replicas=2) as stack:
-            yield stack
-    except ServerUnavailable as why:
-        pytest.skip(f"the scaled mode could not start here: {why}")
+    with scaled_or_skip(replicas=2) as stack:
+        yield stack
 
 
 def say(base: str, conversation: str, text: str) -> List[str]:
@@ -92,12 +101,7 @@ CONTACT_FORM = ["can the police contact me", "yes", "domestic abuse", "skip", "a
 
 def test_handoffs_reach_the_force_once_after_it_was_down_and_both_dispatchers_crashed(content):
     quick_retries = {"HANDOFF_RETRY_BASE_SECONDS": "0.2", "HANDOFF_RETRY_MAX_SECONDS": "1", "HANDOFF_POLL_SECONDS": "0.2"}
-    try:
-        stack = scaled_stack(replicas=2, extra_env=quick_retries)
-        scaled = stack.__enter__()
-    except ServerUnavailable as why:
-        pytest.skip(f"the scaled mode could not start here: {why}")
-    try:
+    with scaled_or_skip(replicas=2, extra_env=quick_retries) as scaled:
         scaled.inbox.stop()  # the force's endpoint is down
         references = [send_handoff(scaled, f"handoff-outage-{n}", content) for n in range(3)]
         time.sleep(1)  # a few failed delivery attempts
@@ -111,9 +115,7 @@ def test_handoffs_reach_the_force_once_after_it_was_down_and_both_dispatchers_cr
             time.sleep(0.5)
         time.sleep(2)  # more rounds of both dispatchers, for anything that would arrive twice
         seen = received(scaled, token)
-        assert all(seen.count(reference) == 1 for reference in references), seen
-    finally:
-        stack.__exit__(None, None, None)
+    assert all(seen.count(reference) == 1 for reference in references), seen
 
 
 def send_handoff(scaled: ScaledStack, conversation: str, content) -> str:
@@ -138,15 +140,8 @@ def test_fifty_concurrent_conversations_for_five_minutes_without_an_error():
     """The bounded load test: closed loop through nginx onto two replicas, six-turn
     conversations. scripts/benchmark_scaled.py measures 1, 2 and 3 replicas side by side."""
     seconds = float(os.environ.get("SCALED_LOAD_TEST_SECONDS", "300"))
-    try:
-        stack = scaled_stack(replicas=2, extra_env=LOAD_ENV)
-        scaled = stack.__enter__()
-    except ServerUnavailable as why:
-        pytest.skip(f"the scaled mode could not start here: {why}")
-    try:
+    with scaled_or_skip(replicas=2, extra_env=LOAD_ENV) as scaled:
         level = run_level(widget_target("2 replicas", scaled.public), CONCURRENCY, 10**9, 6, seconds, "loadtest")
-    finally:
-        stack.__exit__(None, None, None)
     assert level.error_count == 0, level.errors
     assert level.silent == 0, "a message got a reply with nothing in it"
     assert len(level.latencies_ms) >= CONCURRENCY * 6, "the load did not get going"
