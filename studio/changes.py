@@ -92,8 +92,8 @@ def prepare(db: sqlite3.Connection) -> None:
 def _yaml() -> YAML:
     """Round-trip YAML that writes services.yml back exactly as it was, bar the change."""
     yaml = YAML()
-    yaml.preserve_quotes = True
-    yaml.width = 4096
+    yaml.preserve_quotes = True  # type: ignore[assignment]  # ruamel's annotations say None
+    yaml.width = 4096  # type: ignore[assignment]
     yaml.indent(mapping=2, sequence=4, offset=2)
     return yaml
 
@@ -231,7 +231,8 @@ def get(db: sqlite3.Connection, change_id: int) -> Change:
                      "FROM changes WHERE id = ?", (change_id,)).fetchone()
     if row is None:
         raise ChangeError(f"There is no change {change_id}.")
-    return Change(*row[:7], problems=json.loads(row[7]), approved_by=row[8])
+    change_id, service_id, field, old_value, new_value, author, status, problems, approved_by = row
+    return Change(change_id, service_id, field, old_value, new_value, author, status, json.loads(problems), approved_by)
 
 
 def changes(db: sqlite3.Connection) -> List[Change]:
