@@ -16,7 +16,7 @@ import pytest
 
 from tests.support.stack import DemoSites, Stack, demo_sites, running_stack
 
-TIER_OF_FOLDER = {"unit": "unit", "widget": "process", "handoff": "process", "benchmarks": "unit",
+TIER_OF_FOLDER = {"unit": "unit", "widget": "process", "handoff": "process", "studio": "process", "benchmarks": "unit",
                   "integration": "stack", "browser": "browser"}
 
 

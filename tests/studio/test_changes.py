@@ -119,3 +119,20 @@ def test_unknown_services_and_fields_are_refused_kindly(db, content_dir, people)
         changes.propose(db, content_dir, editor, "victim_support", "verified", "true")
     with pytest.raises(ChangeError, match="1 to"):
         changes.propose(db, content_dir, editor, "victim_support", "phone", "   ")
+
+
+def test_accounts_are_made_by_the_admin_command_and_the_studio_refuses_production_without_tls(tmp_path, monkeypatch):
+    from connectors.environment import SettingsError
+    from studio.__main__ import main, tls_context
+
+    monkeypatch.setenv("STUDIO_DB", str(tmp_path / "studio.db"))
+    monkeypatch.setenv("STUDIO_NEW_PASSWORD", PASSWORD)
+    assert main(["add-account", "Pat Approver", "--role", "approver"]) == 0
+    assert main(["add-account", "Pat Approver", "--role", "approver"]) == 1  # already there: said kindly
+    db = sqlite3.connect(tmp_path / "studio.db")
+    assert accounts.sign_in(db, "Pat Approver", PASSWORD).may_approve
+    monkeypatch.delenv("STUDIO_TLS_CERT", raising=False)
+    monkeypatch.delenv("STUDIO_TLS_KEY", raising=False)
+    assert tls_context(production=False) is None
+    with pytest.raises(SettingsError, match="STUDIO_TLS_CERT"):
+        tls_context(production=True)
