@@ -141,9 +141,29 @@ def build_app(studio: Studio, name: str = "content_studio") -> Sanic:
             for v in changes.versions(studio.db))
         body = (f"<h2>Changes</h2><table><tr><th>Change</th><th>Service</th><th>Field</th><th>Status</th>"
                 f"<th>By</th></tr>{rows}</table>"
-                f"<p><a href='/audit.csv'>Download the record of every change (CSV)</a></p>"
+                f"<p><a href='/review'>What needs reviewing</a> · "
+                f"<a href='/audit.csv'>Download the record of every change (CSV)</a></p>"
                 f"<h2>Services</h2><ul>{services}</ul><h2>Published versions</h2><ul>{versions}</ul>")
         return page("Content studio", body, session)
+
+    @app.get("/review")
+    @signed_in
+    async def review(request: Request, session: Session) -> HTTPResponse:
+        """What needs a person's attention: unchecked facts and reviews due or past."""
+        result = check_directory(studio.content_dir)
+        content = result.content
+        services = sorted(content.services.values(), key=lambda s: s.name.lower())
+        sections = [
+            ("Past their review date", result.overdue),
+            ("Review due within 30 days", result.review_notes),
+            ("Services not verified", [f"{s.name} ({s.id})" for s in services if not s.verified]),
+            ("Topics not verified", [f"{t.label} ({t.id})" for t in content.topics.values() if not t.verified]),
+            ("Opening hours not confirmed", [f"{s.name} ({s.id})" for s in services
+                                             if (s.opening_times or s.always_open) and not s.hours_verified]),
+        ]
+        body = "".join(f"<h2>{esc(title)} ({len(items)})</h2><ul>{''.join(f'<li>{esc(i)}</li>' for i in items)}</ul>"
+                       for title, items in sections)
+        return page("Review", body, session)
 
     @app.get("/services/<service_id>")
     @signed_in

@@ -145,3 +145,12 @@ def test_what_anyone_types_is_shown_as_text_never_as_markup(studio):
     draft = propose(server, editor, "summary", "<script>alert('x')</script><b>bold</b>")
     assert "<script>alert" not in draft.text and "<b>bold" not in draft.text
     assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;" in draft.text
+
+
+def test_the_review_page_lists_what_needs_checking(studio):
+    server, content_dir = studio
+    content = check_directory(content_dir).content
+    unverified = next(s for s in content.services.values() if not s.verified)
+    page = signed_in(server, "Eddie Editor").get(f"{server.url}/review", timeout=10).text
+    assert "Services not verified" in page and f"({unverified.id})" in page
+    assert "Opening hours not confirmed" in page
