@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-import threading
 from typing import Any, Awaitable, Callable, List, Optional
 
 import rasa.core.run
@@ -16,7 +15,7 @@ from sanic import Sanic
 from bot import rasa_fixes
 from connectors.widget_channel import WidgetInput
 from connectors.widget_settings import load_widget_settings
-from tests.support.ports import bound_socket
+from tests.support.sanic_server import InProcessServer
 
 Sanic.test_mode = True  # several apps with Rasa's fixed name in one process
 
@@ -59,7 +58,7 @@ class StubAgent:
 
 
 class Server:
-    """The app on 127.0.0.1:<free port>, run by its own event loop in a thread."""
+    """The app on 127.0.0.1, run by its own event loop in a thread (InProcessServer)."""
 
     def __init__(self, channel: WidgetInput, agent: StubAgent) -> None:
         self.channel = channel
@@ -67,41 +66,17 @@ class Server:
         rasa_fixes.apply()
         self.app = rasa.core.run.configure_app(input_channels=[channel], cors="*", enable_api=False, port=0)
         self.app.ctx.agent = agent
-        self.socket = bound_socket()
-        self.port = self.socket.getsockname()[1]
-        self.url = f"http://127.0.0.1:{self.port}/webhooks/widget"
-        self.loop = asyncio.new_event_loop()
-        self._started = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
-
-    def _run(self) -> None:
-        asyncio.set_event_loop(self.loop)
-
-        async def start() -> None:
-            self.server = await self.app.create_server(sock=self.socket, return_asyncio_server=True, access_log=False)
-            await self.server.startup()
-            await self.server.before_start()
-            await self.server.after_start()
-
-        self.loop.run_until_complete(start())
-        self._started.set()
-        self.loop.run_forever()
+        self._server = InProcessServer(self.app)
+        self.port = int(self._server.url.rsplit(":", 1)[1])
+        self.url = f"{self._server.url}/webhooks/widget"
+        self.loop = self._server.loop
 
     def start(self) -> "Server":
-        self._thread.start()
-        assert self._started.wait(20), "the test server did not start"
+        self._server.__enter__()
         return self
 
     def stop(self) -> None:
-        async def stop() -> None:
-            await self.server.before_stop()
-            self.server.close()
-            await self.server.wait_closed()
-            await self.server.after_stop()
-
-        asyncio.run_coroutine_threadsafe(stop(), self.loop).result(10)
-        self.loop.call_soon_threadsafe(self.loop.stop)
-        self._thread.join(10)
+        self._server.__exit__(None, None, None)
 
     def run(self, coroutine: Awaitable) -> Any:
         """Runs a coroutine on the server's loop (to look into its tracker store)."""
