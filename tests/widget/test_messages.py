@@ -49,7 +49,7 @@ def test_other_origins_and_no_origin_are_refused_and_never_reach_the_assistant(s
 
 
 def test_preflight_never_uses_a_wildcard_and_answers_only_partners(server):
-    # The app is built as `rasa run --cors "*"` would build it: Rasa's own CORS must not answer for the widget.
+    # The app is built as `python -m bot.server run --cors "*"` would build it: Rasa's own CORS must never answer.
     for path, method in (("/message", "POST"), ("/forget", "POST"), ("/partner", "GET")):
         allowed = requests.options(
             server.url + path,
