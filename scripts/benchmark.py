@@ -36,7 +36,6 @@ import re
 import secrets
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -62,6 +61,7 @@ from scripts.benchlib import (  # noqa: E402
     timed_run,
     write_section,
 )
+from scripts.local_servers import free_port  # noqa: E402
 
 HOST = "127.0.0.1"
 WHAT_IF = "what-if REST"  # the project with the --what-if settings
@@ -94,12 +94,6 @@ SCRIPTS: List[List[str]] = [
 
 
 # ---------------------------------------------------------------- processes
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind((HOST, 0))
-        return sock.getsockname()[1]
-
 
 def process_tree(pid: int) -> List[int]:
     """pid and its descendants."""
