@@ -423,12 +423,9 @@ class WidgetInput(InputChannel):
         widget = Blueprint("widget_webhook")
         on_new_message = never_silent(on_new_message)
 
-        def route(uri: str, methods: List[str], stream: bool = False) -> Callable:
-            return widget.route(uri, methods=methods, stream=stream)
-
         # Health and readiness for a load balancer or orchestrator: 200 once the model is
         # loaded and conversations can be answered, 503 before.
-        @route("/", ["GET"])
+        @widget.route("/", methods=["GET"])
         async def health(request: Request) -> HTTPResponse:
             async def ready() -> HTTPResponse:
                 self._agent(request)
@@ -436,7 +433,7 @@ class WidgetInput(InputChannel):
 
             return await self._guarded(request, ready)
 
-        @route("/message", ["POST", "OPTIONS"], stream=True)
+        @widget.route("/message", methods=["POST", "OPTIONS"], stream=True)
         async def message(request: Request) -> HTTPResponse:
             self._limit_body(request)
             if request.method == "OPTIONS":
@@ -444,7 +441,7 @@ class WidgetInput(InputChannel):
                 return self._preflight(request, "POST, OPTIONS")
             return await self._guarded(request, lambda: self._message(request, on_new_message))
 
-        @route("/forget", ["POST", "OPTIONS"], stream=True)
+        @widget.route("/forget", methods=["POST", "OPTIONS"], stream=True)
         async def forget(request: Request) -> HTTPResponse:
             self._limit_body(request)
             if request.method == "OPTIONS":
@@ -452,13 +449,13 @@ class WidgetInput(InputChannel):
                 return self._preflight(request, "POST, OPTIONS")
             return await self._guarded(request, lambda: self._forget(request))
 
-        @route("/partner", ["GET", "OPTIONS"])
+        @widget.route("/partner", methods=["GET", "OPTIONS"])
         async def partner(request: Request) -> HTTPResponse:
             if request.method == "OPTIONS":
                 return self._preflight(request, "GET, OPTIONS")
             return await self._guarded(request, lambda: self._partner_info(request))
 
-        @route("/static/<filename:path>", ["GET", "HEAD", "OPTIONS"])
+        @widget.route("/static/<filename:path>", methods=["GET", "HEAD", "OPTIONS"])
         async def static(request: Request, filename: str) -> HTTPResponse:
             if request.method == "OPTIONS":
                 return self._preflight(request, "GET, OPTIONS")

@@ -8,9 +8,8 @@ from __future__ import annotations
 import hmac
 import html
 import secrets
-import shutil
 import sqlite3
-import tempfile
+from functools import wraps
 import time
 from dataclasses import dataclass
 from datetime import datetime
@@ -70,7 +69,9 @@ class Studio:
 
 
 def build_app(studio: Studio, name: str = "content_studio") -> Sanic:
-    app = Sanic(name)
+    # Sanic's own logging set-up would change the whole process's loggers (and, in the
+    # tests, every later server's); the studio logs nothing about requests anyway.
+    app = Sanic(name, configure_logging=False)
 
     @app.on_response
     async def headers(request: Request, answer: HTTPResponse) -> None:
@@ -78,6 +79,7 @@ def build_app(studio: Studio, name: str = "content_studio") -> Sanic:
             answer.headers.setdefault(header, value)
 
     def signed_in(handler):
+        @wraps(handler)
         async def guarded(request: Request, *args, **kwargs) -> HTTPResponse:
             session = studio.session(request)
             if session is None:
@@ -91,7 +93,6 @@ def build_app(studio: Studio, name: str = "content_studio") -> Sanic:
             except ChangeError as problem:
                 return page("Not done", f"<p>{esc(str(problem))}</p><p><a href='/'>Back to the start</a></p>",
                             session, status=400)
-        guarded.__name__ = handler.__name__
         return guarded
 
     @app.get("/sign-in")
@@ -242,15 +243,9 @@ def build_app(studio: Studio, name: str = "content_studio") -> Sanic:
 
 
 def preview(content_dir: Path, change: changes.Change) -> str:
-    """The card as it would be once the change is published, from a trial copy of the content."""
-    with tempfile.TemporaryDirectory() as folder:
-        trial = Path(folder) / "content"
-        shutil.copytree(content_dir, trial)
-        path = trial / changes.SERVICES_FILE
-        path.write_text(changes.with_change(path.read_text(encoding="utf-8"), change.service_id, change.field,
-                                            change.new_value), encoding="utf-8")
-        content = check_directory(trial).content
-        return render_service(content.services[change.service_id], content, datetime.now(ZoneInfo("Europe/London")))
+    """The card as it would be once the change is published."""
+    content = changes.trial(content_dir, changes.published_text(content_dir, change)).content
+    return render_service(content.services[change.service_id], content, datetime.now(ZoneInfo("Europe/London")))
 
 
 def esc(text: object) -> str:

@@ -25,6 +25,7 @@ from typing import Any, Dict, List, Optional
 from ruamel.yaml import YAML
 
 from bot.actions.content_store import check_directory
+from bot.actions.content_validation import CheckResult
 from studio.accounts import Account
 
 SERVICES_FILE = "services.yml"
@@ -120,13 +121,24 @@ def current_value(content_dir: Path, service_id: str, field: str) -> Optional[st
     return None if value is None else str(value)
 
 
+def trial(content_dir: Path, services_yml: str) -> CheckResult:
+    """The content checked as it would be with this services.yml, from a throwaway copy."""
+    with tempfile.TemporaryDirectory() as folder:
+        copy = Path(folder) / "content"
+        shutil.copytree(content_dir, copy)
+        (copy / SERVICES_FILE).write_text(services_yml, encoding="utf-8")
+        return check_directory(copy)
+
+
 def problems_with(content_dir: Path, services_yml: str) -> List[str]:
     """What `scripts/content check` would say about the content with this services.yml."""
-    with tempfile.TemporaryDirectory() as folder:
-        trial = Path(folder) / "content"
-        shutil.copytree(content_dir, trial)
-        (trial / SERVICES_FILE).write_text(services_yml, encoding="utf-8")
-        return list(check_directory(trial).problems)
+    return list(trial(content_dir, services_yml).problems)
+
+
+def published_text(content_dir: Path, change: "Change") -> str:
+    """services.yml as it would be with this change, from the file as it is now."""
+    text = (content_dir / SERVICES_FILE).read_text(encoding="utf-8")
+    return with_change(text, change.service_id, change.field, change.new_value)
 
 
 def propose(db: sqlite3.Connection, content_dir: Path, author: Account, service_id: str, field: str,
@@ -257,8 +269,7 @@ def audit_csv(db: sqlite3.Connection) -> str:
 
 
 def _problems_now(content_dir: Path, change: Change) -> List[str]:
-    text = (content_dir / SERVICES_FILE).read_text(encoding="utf-8")
-    return problems_with(content_dir, with_change(text, change.service_id, change.field, change.new_value))
+    return problems_with(content_dir, published_text(content_dir, change))
 
 
 def _record(db: sqlite3.Connection, who: str, action: str, change_id: Optional[int], detail: Dict[str, Any]) -> None:

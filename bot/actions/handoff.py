@@ -90,15 +90,18 @@ class ValidateHandoffForm(FormValidation):
                 method = "they_will_contact"
         return {"contact_method": method}
 
-    def another_way(self, slot: Text = "", dispatcher: Optional[CollectingDispatcher] = None) -> Dict[Text, Any]:
-        """Back to the choice of how to be contacted (after three unreadable answers, saying so)."""
-        if dispatcher is not None:
-            self.say(dispatcher, "handoff_too_many_tries")
+    def _choose_method_again(self) -> Dict[Text, Any]:
+        """Back to the choice of how to be contacted."""
         return {"contact_method": None, "contact_phone": None, "contact_email": None, self.tries_slot: None}
+
+    def another_way(self, slot: Text, dispatcher: CollectingDispatcher) -> Dict[Text, Any]:
+        """After three unreadable numbers or emails: say so, and choose again."""
+        self.say(dispatcher, "handoff_too_many_tries")
+        return self._choose_method_again()
 
     def validate_contact_phone(self, value: Any, dispatcher, tracker, domain) -> Dict[Text, Any]:
         if wants_another_way(str(value)):
-            return self.another_way()
+            return self._choose_method_again()
         number = normalise_uk_phone(str(value))
         if number is None:
             return self.not_usable("contact_phone", tracker, dispatcher, "handoff_invalid_phone")
@@ -106,7 +109,7 @@ class ValidateHandoffForm(FormValidation):
 
     def validate_contact_email(self, value: Any, dispatcher, tracker, domain) -> Dict[Text, Any]:
         if wants_another_way(str(value)):
-            return self.another_way()
+            return self._choose_method_again()
         email = normalise_email(str(value))
         if email is None:
             return self.not_usable("contact_email", tracker, dispatcher, "handoff_invalid_email")
