@@ -15,13 +15,10 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import threading
-import time
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
-from pathlib import Path
 from typing import Any, Dict, List, Mapping, Optional, Tuple
 
 from cryptography.fernet import InvalidToken, MultiFernet
@@ -36,18 +33,17 @@ from sqlalchemy import (
     String,
     Table,
     and_,
-    create_engine,
     delete,
-    event,
     func,
     insert,
     or_,
     select,
     update,
 )
-from sqlalchemy.engine import Engine, make_url
-from sqlalchemy.exc import IntegrityError, ProgrammingError, SQLAlchemyError
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
+from connectors.database import create_tables, make_engine
 from connectors.environment import SettingsError
 from connectors.handoff.settings import HandoffSettings, load_handoff_settings
 from connectors.handoff.encryption import load_cipher
@@ -111,48 +107,6 @@ class Claimed:
     body: Optional[bytes]  # the exact JSON to send; None if it could not be decrypted
 
 
-def _make_engine(url: str) -> Engine:
-    if not url.startswith("sqlite"):
-        return create_engine(url, future=True, pool_pre_ping=True)
-    database = make_url(url).database
-    if database and database != ":memory:":
-        path = Path(database)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if not path.exists():  # personal data, even encrypted: readable by this user only
-            os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
-    engine = create_engine(url, future=True, connect_args={"timeout": 30})
-
-    @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
-        dbapi_connection.isolation_level = None  # let SQLAlchemy's "begin" below start transactions
-        cursor = dbapi_connection.cursor()
-        for pragma in ("journal_mode=WAL", "synchronous=FULL", "busy_timeout=30000", "secure_delete=ON"):
-            cursor.execute(f"PRAGMA {pragma}")
-        cursor.close()
-
-    @event.listens_for(engine, "begin")
-    def _on_begin(connection: Any) -> None:
-        # Take the write lock up front: two processes (action server, dispatcher) never
-        # interleave a read and a write, and a busy database waits rather than fails.
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
-
-    return engine
-
-
-def _create_tables(engine: Engine, tries: int = 5) -> None:
-    """Creates the tables if they are missing. Several processes starting together (two
-    dispatchers, several action servers) may race to create them: PostgreSQL then
-    refuses all but one, and the others find the tables there on trying again."""
-    for attempt in range(tries):
-        try:
-            metadata.create_all(engine)
-            return
-        except (IntegrityError, ProgrammingError):
-            if attempt == tries - 1:
-                raise
-            time.sleep(0.1 * (attempt + 1))
-
-
 def _unavailable(action: str, exc: Exception) -> HandoffUnavailable:
     return HandoffUnavailable(
         f"The handoff outbox could not {action} ({type(exc).__name__}). Nothing was stored; check the outbox "
@@ -165,8 +119,8 @@ class Outbox:
         self.url = url
         self._cipher = cipher
         try:
-            self.engine = _make_engine(url)
-            _create_tables(self.engine)
+            self.engine = make_engine(url)
+            create_tables(metadata, self.engine)
         except SQLAlchemyError as exc:
             raise _unavailable("open its database", exc) from exc
 
