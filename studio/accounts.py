@@ -6,13 +6,17 @@ Accounts are made with `python -m studio add-account NAME --role editor|approver
 """
 from __future__ import annotations
 
-import sqlite3
 import time
 from dataclasses import dataclass
 from typing import Optional
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import insert, select, update
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
+
+from studio.database import accounts_table
 
 ROLES = ("editor", "approver")
 MAX_FAILURES = 5
@@ -35,21 +39,7 @@ class Account:
         return self.role == "approver"
 
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS accounts (
-    name TEXT PRIMARY KEY,
-    role TEXT NOT NULL,
-    password_hash TEXT NOT NULL,
-    failures INTEGER NOT NULL DEFAULT 0,
-    locked_until REAL NOT NULL DEFAULT 0
-)"""
-
-
-def prepare(db: sqlite3.Connection) -> None:
-    db.execute(SCHEMA)
-
-
-def add_account(db: sqlite3.Connection, name: str, role: str, password: str) -> Account:
+def add_account(db: Engine, name: str, role: str, password: str) -> Account:
     name = name.strip()
     if not name or len(name) > 60 or not all(c.isalnum() or c in " .-_'" for c in name):
         raise AccountError("A name is 1 to 60 letters, digits, spaces, dots, hyphens or apostrophes.")
@@ -58,35 +48,46 @@ def add_account(db: sqlite3.Connection, name: str, role: str, password: str) -> 
     if len(password) < MIN_PASSWORD_LENGTH:
         raise AccountError(f"The password must be at least {MIN_PASSWORD_LENGTH} characters.")
     try:
-        with db:
-            db.execute("INSERT INTO accounts (name, role, password_hash) VALUES (?, ?, ?)",
-                       (name, role, _hasher.hash(password)))
-    except sqlite3.IntegrityError:
+        with db.begin() as connection:
+            connection.execute(insert(accounts_table).values(
+                name=name, role=role, password_hash=_hasher.hash(password), failures=0, locked_until=0.0))
+    except IntegrityError:
         raise AccountError(f"There is already an account called {name}.") from None
     return Account(name, role)
 
 
-def sign_in(db: sqlite3.Connection, name: str, password: str, now: Optional[float] = None) -> Optional[Account]:
+def sign_in(db: Engine, name: str, password: str, now: Optional[float] = None) -> Optional[Account]:
     """The account, if the password is right and the account is not locked; None otherwise
     (the caller says the same thing in both cases, so names cannot be discovered)."""
     now = time.time() if now is None else now
-    row = db.execute("SELECT role, password_hash, failures, locked_until FROM accounts WHERE name = ?",
-                     (name.strip(),)).fetchone()
+    name = name.strip()
+    with db.begin() as connection:
+        row = connection.execute(select(accounts_table.c.role, accounts_table.c.password_hash,
+                                        accounts_table.c.failures, accounts_table.c.locked_until)
+                                 .where(accounts_table.c.name == name)).first()
     if row is None:
         _hasher.hash(password)  # the same time spent as for a real account
         return None
-    role, password_hash, failures, locked_until = row
+    role, password_hash, _failures, locked_until = row
     if locked_until > now:
         return None
     try:
         _hasher.verify(password_hash, password)
     except (VerificationError, InvalidHashError):
-        failures += 1
-        locked = now + LOCKOUT_SECONDS if failures >= MAX_FAILURES else 0
-        with db:
-            db.execute("UPDATE accounts SET failures = ?, locked_until = ? WHERE name = ?",
-                       (0 if locked else failures, locked, name.strip()))
+        _count_failure(db, name, now)
         return None
-    with db:
-        db.execute("UPDATE accounts SET failures = 0, locked_until = 0 WHERE name = ?", (name.strip(),))
-    return Account(name.strip(), role)
+    with db.begin() as connection:
+        connection.execute(update(accounts_table).where(accounts_table.c.name == name)
+                           .values(failures=0, locked_until=0.0))
+    return Account(name, role)
+
+
+def _count_failure(db: Engine, name: str, now: float) -> None:
+    """Counted in the database in one transaction, so guesses made at once all count."""
+    this_account = accounts_table.c.name == name
+    with db.begin() as connection:
+        connection.execute(update(accounts_table).where(this_account).values(failures=accounts_table.c.failures + 1))
+        failures = connection.execute(select(accounts_table.c.failures).where(this_account)).scalar_one()
+        if failures >= MAX_FAILURES:
+            connection.execute(update(accounts_table).where(this_account)
+                               .values(failures=0, locked_until=now + LOCKOUT_SECONDS))

@@ -63,11 +63,11 @@ HANDOFF_METHODS = set(CONTACT_METHODS)
 SERVICE_FIELDS = {
     "id", "name", "run_by", "summary", "phone", "textphone", "text", "url", "hours", "free",
     "areas", "serves", "needs", "source", "verified", "reviewed", "notes_for_staff", "also_called",
-    "closed_on_bank_holidays", "hours_verified", "min_age", "max_age", "review_by",
+    "closed_on_bank_holidays", "hours_verified", "min_age", "max_age", "review_by", "owner",
 }
 SERVICE_REQUIRED = ("id", "name", "summary", "areas", "serves", "needs", "source", "verified", "reviewed")
 TOPIC_FIELDS = {"id", "label", "messages", "services", "buttons", "need", "source", "verified", "reviewed", "notes_for_staff",
-                "review_by"}
+                "review_by", "owner"}
 TOPIC_REQUIRED = ("id", "label", "messages", "source", "verified", "reviewed")
 # Short numbers people can call in the UK, written with or without spaces.
 SHORT_NUMBERS = {"999", "101", "111", "112", "116123", "18000", "18001101", "08001111"}

@@ -4,10 +4,9 @@
 import { chatIcon, createHost, el, hiddenText } from "./dom.js";
 import { removeStoredId, readStoredId } from "./transport.js";
 import { TEXT } from "./text.js";
+import { renderBotMessage } from "./messages.js";
 
 const GREETING = "hello";
-// https:// addresses become links; everything else stays a text node.
-const URL_PATTERN = /https:\/\/[^\s<>"'`]+/g;
 
 // config: from the embedding script (widget.js). state: shared with the transport.
 // exitButton: the quick exit's button, shown above the launcher.
@@ -185,29 +184,6 @@ export function createPanel({ config, state, transport, exitButton }) {
     return node;
   }
 
-  function renderBotMessage(message) {
-    const text = typeof message.text === "string" ? message.text : "";
-    const buttons = Array.isArray(message.buttons) ? message.buttons.filter(isUsableButton) : [];
-    if (!text && buttons.length === 0) return null;
-    const node = el("div", { class: "wp-msg wp-msg--bot" }, [hiddenText(TEXT.botSays)]);
-    if (text) {
-      const paragraph = el("p", { class: "wp-msg__text" });
-      appendWithLinks(paragraph, text);
-      node.append(paragraph);
-    }
-    if (buttons.length) node.append(renderChoices(buttons));
-    return node;
-  }
-
-  function renderChoices(buttons) {
-    const group = el("div", { class: "wp-choices", role: "group", "aria-label": TEXT.choices });
-    for (const button of buttons) {
-      const onclick = (event) => choose(button, group, event.currentTarget);
-      group.append(el("button", { type: "button", class: "wp-choice", text: button.title, onclick }));
-    }
-    return group;
-  }
-
   // Old choices would send answers to questions no longer being asked.
   function removeOldChoices() {
     for (const group of ui.log.querySelectorAll(".wp-choices")) group.remove();
@@ -298,7 +274,7 @@ export function createPanel({ config, state, transport, exitButton }) {
   function showReply(messages, turnStart) {
     removeOldChoices();
     for (const message of messages) {
-      const node = message && typeof message === "object" ? renderBotMessage(message) : null;
+      const node = message && typeof message === "object" ? renderBotMessage(message, choose) : null;
       if (node) ui.log.append(node);
     }
     // The greeting has no turn start: leave the emergency line and safety note in view.
@@ -375,53 +351,9 @@ export function createPanel({ config, state, transport, exitButton }) {
   };
 }
 
-function isUsableButton(button) {
-  return button && typeof button.title === "string" && button.title && typeof button.payload === "string";
-}
-
 function setChoicesDisabled(group, disabled) {
   for (const button of group.querySelectorAll("button")) {
     if (disabled) button.setAttribute("aria-disabled", "true");
     else button.removeAttribute("aria-disabled");
   }
-}
-
-function appendWithLinks(parent, text) {
-  let position = 0;
-  for (const match of text.matchAll(URL_PATTERN)) {
-    const address = trimTrailingPunctuation(match[0]);
-    parent.append(document.createTextNode(text.slice(position, match.index)));
-    parent.append(makeLink(address));
-    position = match.index + address.length;
-  }
-  parent.append(document.createTextNode(text.slice(position)));
-}
-
-// A full stop or closing bracket after an address belongs to the sentence.
-function trimTrailingPunctuation(address) {
-  let result = address;
-  for (;;) {
-    const last = result.slice(-1);
-    const unbalanced = last === ")" && count(result, "(") < count(result, ")");
-    if (!(".,;:!?'\"]".includes(last) || unbalanced) || result.length <= 8) return result;
-    result = result.slice(0, -1);
-  }
-}
-
-function count(text, char) {
-  return text.split(char).length - 1;
-}
-
-function makeLink(address) {
-  let href;
-  try {
-    href = new URL(address);
-  } catch (error) {
-    return document.createTextNode(address);
-  }
-  if (href.protocol !== "https:") return document.createTextNode(address);
-  return el("a", { class: "wp-link", href: href.href, target: "_blank", rel: "noopener noreferrer" }, [
-    address,
-    hiddenText(TEXT.newTab),
-  ]);
 }

@@ -1,0 +1,77 @@
+// One message from the assistant, as the widget shows it: its text with https:// addresses
+// as links (everything else stays text, never markup) and its buttons. The chat panel uses
+// it, and so does the content studio's preview, so staff see exactly what the public sees.
+
+import { el, hiddenText } from "./dom.js";
+import { TEXT } from "./text.js";
+
+// https:// addresses become links; everything else stays a text node.
+const URL_PATTERN = /https:\/\/[^\s<>"'`]+/g;
+
+// onChoose(button, group, pressedElement) runs when a button is pressed.
+export function renderBotMessage(message, onChoose) {
+  const text = typeof message.text === "string" ? message.text : "";
+  const buttons = Array.isArray(message.buttons) ? message.buttons.filter(isUsableButton) : [];
+  if (!text && buttons.length === 0) return null;
+  const node = el("div", { class: "wp-msg wp-msg--bot" }, [hiddenText(TEXT.botSays)]);
+  if (text) {
+    const paragraph = el("p", { class: "wp-msg__text" });
+    appendWithLinks(paragraph, text);
+    node.append(paragraph);
+  }
+  if (buttons.length) node.append(renderChoices(buttons, onChoose));
+  return node;
+}
+
+function renderChoices(buttons, onChoose) {
+  const group = el("div", { class: "wp-choices", role: "group", "aria-label": TEXT.choices });
+  for (const button of buttons) {
+    const onclick = (event) => onChoose(button, group, event.currentTarget);
+    group.append(el("button", { type: "button", class: "wp-choice", text: button.title, onclick }));
+  }
+  return group;
+}
+
+function isUsableButton(button) {
+  return button && typeof button.title === "string" && button.title && typeof button.payload === "string";
+}
+
+function appendWithLinks(parent, text) {
+  let position = 0;
+  for (const match of text.matchAll(URL_PATTERN)) {
+    const address = trimTrailingPunctuation(match[0]);
+    parent.append(document.createTextNode(text.slice(position, match.index)));
+    parent.append(makeLink(address));
+    position = match.index + address.length;
+  }
+  parent.append(document.createTextNode(text.slice(position)));
+}
+
+// A full stop or closing bracket after an address belongs to the sentence.
+function trimTrailingPunctuation(address) {
+  let result = address;
+  for (;;) {
+    const last = result.slice(-1);
+    const unbalanced = last === ")" && count(result, "(") < count(result, ")");
+    if (!(".,;:!?'\"]".includes(last) || unbalanced) || result.length <= 8) return result;
+    result = result.slice(0, -1);
+  }
+}
+
+function count(text, char) {
+  return text.split(char).length - 1;
+}
+
+function makeLink(address) {
+  let href;
+  try {
+    href = new URL(address);
+  } catch (error) {
+    return document.createTextNode(address);
+  }
+  if (href.protocol !== "https:") return document.createTextNode(address);
+  return el("a", { class: "wp-link", href: href.href, target: "_blank", rel: "noopener noreferrer" }, [
+    address,
+    hiddenText(TEXT.newTab),
+  ]);
+}
