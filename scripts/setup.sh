@@ -3,9 +3,10 @@
 #   1. a virtual environment on Python 3.10 with the pinned dependencies
 #   2. the project's own spaCy pipeline (built here: nothing is downloaded)
 #   3. a trained model, when the training data, domain or config changed
-#   4. with --for-tests (scripts/test.sh): Debian's Chromium, PostgreSQL, Redis and nginx
-#      (apt) and axe-core (npm), when missing; with --scaled (scripts/run.sh --scaled):
-#      PostgreSQL, Redis and nginx. The default mode needs none of them.
+#   4. the content studio's stylesheet, from GOV.UK Frontend (npm, pinned in package-lock.json)
+#   5. with --for-tests (scripts/test.sh): Debian's Chromium, PostgreSQL, Redis and nginx
+#      (apt), when missing; with --scaled (scripts/run.sh --scaled): PostgreSQL, Redis and
+#      nginx. The default mode needs none of them.
 # Safe to run again and again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -79,22 +80,33 @@ install_test_tools() {
   apt_install chromium "test -x /usr/bin/chromium" "the browser tests"
   install_scaled_servers
 
-  # axe-core, for the accessibility test, pinned in package.json and package-lock.json.
-  if [ ! -f node_modules/axe-core/axe.min.js ]; then
-    if ! command -v npm >/dev/null; then
-      echo "Setup needs npm (Node.js) to install axe-core for the accessibility test. Install Node.js and run this again." >&2
-      exit 1
-    fi
-    echo "==> Installing axe-core for the accessibility test"
-    if [ -f package-lock.json ]; then npm_command=ci; else npm_command=install; fi
-    npm "$npm_command" --no-audit --no-fund --loglevel=error >/dev/null
-  fi
 }
 
 case "${1:-}" in
   --for-tests) install_test_tools ;;
   --scaled) install_scaled_servers ;;
 esac
+
+# GOV.UK Frontend and Sass for the studio's styles, axe-core for the accessibility tests:
+# all pinned in package.json and package-lock.json, installed when the pins change.
+npm_stamp=node_modules/.installed-$(cat package.json package-lock.json | sha256sum | cut -c1-16)
+if [ ! -f "$npm_stamp" ]; then
+  if ! command -v npm >/dev/null; then
+    echo "Setup needs npm (Node.js 20 or later) for the content studio's styles and the accessibility tests." >&2
+    echo "Install Node.js and run this again." >&2
+    exit 1
+  fi
+  echo "==> Installing the pinned npm packages"
+  npm ci --no-audit --no-fund --loglevel=error >/dev/null
+  touch "$npm_stamp"
+fi
+if [ ! -f studio/static/build/studio.css ] || [ studio/static/studio.scss -nt studio/static/build/studio.css ] \
+   || [ "$npm_stamp" -nt studio/static/build/studio.css ]; then
+  echo "==> Building the content studio's stylesheet"
+  mkdir -p studio/static/build
+  node_modules/.bin/sass --load-path=node_modules --no-source-map --style=compressed --quiet-deps \
+    studio/static/studio.scss studio/static/build/studio.css
+fi
 
 echo "==> Building the spaCy pipeline"
 .venv/bin/python scripts/build_spacy_pipeline.py

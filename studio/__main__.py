@@ -5,6 +5,8 @@
 
 In production (APP_ENV=production) it refuses to start without TLS (STUDIO_TLS_CERT and
 STUDIO_TLS_KEY): passwords and session cookies must never cross a network in clear.
+Its database is the SQLite file STUDIO_DB (.data/studio.db), or PostgreSQL when
+STUDIO_DB_URL is a postgresql:// address.
 """
 from __future__ import annotations
 
@@ -15,9 +17,10 @@ import ssl
 import sys
 
 from bot.settings import load_settings
-from connectors.environment import SettingsError, is_production, load_env, positive_int, project_path
+from connectors.environment import SettingsError, is_production, load_env, positive_int
 from studio.accounts import ROLES, AccountError, add_account
-from studio.app import Studio, build_app, open_database
+from studio.app import Studio, StudioNotBuilt, build_app
+from studio.database import database_url, open_database
 
 
 def main(argv=None) -> int:
@@ -28,7 +31,7 @@ def main(argv=None) -> int:
     add.add_argument("--role", choices=ROLES, required=True)
     args = parser.parse_args(argv)
     load_env()
-    db = open_database(project_path("STUDIO_DB", ".data/studio.db"))
+    db = open_database(database_url())
     if args.command == "add-account":
         password = os.environ.get("STUDIO_NEW_PASSWORD") or getpass.getpass(f"Password for {args.name}: ")
         try:
@@ -44,7 +47,11 @@ def main(argv=None) -> int:
     except SettingsError as problem:
         print(f"The studio cannot start: {problem}", file=sys.stderr)
         return 2
-    studio = Studio(db, load_settings().content_dir, secure_cookies=tls is not None)
+    try:
+        studio = Studio(db, load_settings().content_dir, secure_cookies=tls is not None)
+    except StudioNotBuilt as problem:
+        print(f"The studio cannot start: {problem}", file=sys.stderr)
+        return 2
     print(f"Content studio on http{'s' if tls else ''}://127.0.0.1:{port}/ (its own port; never expose it publicly).")
     build_app(studio).run("127.0.0.1", port, ssl=tls, access_log=False)
     return 0

@@ -1,40 +1,60 @@
-"""The studio's pages: sign in, see the services and the changes, draft a change, see it
-checked and previewed as the assistant will show it, approve, publish, roll back, and
-download the record. Every page is plain HTML built with escaping (nothing anyone types
-is ever markup), every form carries the session's CSRF token, and nothing is cached.
+"""The studio's pages: sign in; see the changes, services and topics; edit one as a form;
+see the draft checked and previewed as the public will see it; approve, publish, withdraw,
+roll back; see what needs reviewing; download the record.
+
+Pages are Jinja templates (studio/templates) with escaping on, in GOV.UK Design System
+markup: nothing anyone types is ever markup. Every form carries the session's CSRF token,
+and nothing is cached.
 """
 from __future__ import annotations
 
 import hmac
-import html
+import mimetypes
+import re
 import secrets
-import sqlite3
-from functools import wraps
 import time
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, timedelta
+from functools import wraps
 from pathlib import Path
-from typing import Dict, Optional
-from zoneinfo import ZoneInfo
+from typing import Any, Dict, List, Optional, Union
 
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from sanic import Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
+from sqlalchemy.engine import Engine
 
+from bot.actions.content_model import Service, Topic
 from bot.actions.content_store import check_directory
-from bot.actions.rendering import render_service
-from studio import accounts, changes
+from connectors.widget_channel import STATIC_DIR as WIDGET_STATIC_DIR
+from studio import accounts, changes, entries, preview
 from studio.accounts import Account
-from studio.changes import EDITABLE_FIELDS, ChangeError
+from studio.changes import APPROVED, DRAFT, PUBLISHED, Change, ChangeError, Problem
+from studio.entries import EntryError, EntryRef
+from studio.fields import DAY_NAMES, FORMS, Answers, entry_from_answers, form_values
 
 SESSION_COOKIE = "studio_session"
 SESSION_LIFETIME_S = 8 * 3600
+MAX_REQUEST_BYTES = 256 * 1024
+HERE = Path(__file__).resolve().parent
+STYLESHEET = HERE / "static" / "build" / "studio.css"
+ASSETS = {"studio.css": STYLESHEET, "preview.js": HERE / "static" / "preview.js"}
 HEADERS = {
-    "Content-Security-Policy": "default-src 'none'; form-action 'self'; frame-ancestors 'none'",
+    "Content-Security-Policy": "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
+                               "form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
     "Cache-Control": "no-store",
     "Referrer-Policy": "no-referrer",
     "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
 }
+KIND_OF = {"services": "service", "topics": "topic"}
+templates = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(["html"]),
+                        undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+
+
+class StudioNotBuilt(RuntimeError):
+    """The stylesheet is built by scripts/setup.sh; without it the pages are unusable."""
 
 
 @dataclass
@@ -47,7 +67,9 @@ class Session:
 class Studio:
     """The app's state: its database, the content folder it edits, and who is signed in."""
 
-    def __init__(self, db: sqlite3.Connection, content_dir: Path, secure_cookies: bool) -> None:
+    def __init__(self, db: Engine, content_dir: Path, secure_cookies: bool) -> None:
+        if not STYLESHEET.is_file():
+            raise StudioNotBuilt("The studio's stylesheet is missing: run scripts/setup.sh first.")
         self.db = db
         self.content_dir = content_dir
         self.secure_cookies = secure_cookies
@@ -67,11 +89,27 @@ class Studio:
         self.sessions[token] = Session(account, secrets.token_urlsafe(32), time.time() + SESSION_LIFETIME_S)
         return token
 
+    def end_session(self, session: Session) -> None:
+        self.sessions = {t: s for t, s in self.sessions.items() if s is not session}
+
+
+def render(template: str, session: Optional[Session], status: int = 200, **context: Any) -> HTTPResponse:
+    context.setdefault("errors", [])
+    context.setdefault("errors_title", "")
+    context.setdefault("link_errors", False)
+    context.setdefault("notice", "")
+    return response.html(templates.get_template(template).render(session=session, **context), status=status)
+
+
+def message(session: Optional[Session], title: str, text: str, status: int, back: str = "/") -> HTTPResponse:
+    return render("message.html", session, status, title=title, message=text, back=back, back_label="")
+
 
 def build_app(studio: Studio, name: str = "content_studio") -> Sanic:
     # Sanic's own logging set-up would change the whole process's loggers (and, in the
     # tests, every later server's); the studio logs nothing about requests anyway.
     app = Sanic(name, configure_logging=False)
+    app.config.REQUEST_MAX_SIZE = MAX_REQUEST_BYTES
 
     @app.on_response
     async def headers(request: Request, answer: HTTPResponse) -> None:
@@ -86,26 +124,25 @@ def build_app(studio: Studio, name: str = "content_studio") -> Sanic:
                 return response.redirect("/sign-in")
             if request.method == "POST" and not hmac.compare_digest(
                     (request.form.get("csrf") or "").encode(), session.csrf.encode()):
-                return page("Not sent", "<p>That form had expired. Go back, reload the page and try again.</p>",
-                            None, status=403)
+                return message(session, "Not sent", "That form had expired. Go back, reload the page and try again.",
+                               403)
             try:
                 return await handler(request, session, *args, **kwargs)
-            except ChangeError as problem:
-                return page("Not done", f"<p>{esc(str(problem))}</p><p><a href='/'>Back to the start</a></p>",
-                            session, status=400)
+            except (ChangeError, EntryError) as problem:
+                return message(session, "Not done", str(problem), 400)
         return guarded
 
     @app.get("/sign-in")
     async def sign_in_page(request: Request) -> HTTPResponse:
-        return page("Sign in", sign_in_form(), None)
+        return render("sign_in.html", None, title="Sign in")
 
     @app.post("/sign-in")
     async def sign_in(request: Request) -> HTTPResponse:
         account = accounts.sign_in(studio.db, request.form.get("name") or "", request.form.get("password") or "")
         if account is None:
-            return page("Sign in", "<p class='error'>That name and password do not match an account, or the "
-                        "account is locked for 15 minutes after five wrong passwords.</p>" + sign_in_form(),
-                        None, status=401)
+            wrong = Problem(None, "That name and password do not match an account, or the account is locked for "
+                                  "15 minutes after five wrong passwords.")
+            return render("sign_in.html", None, 401, title="Sign in", errors=[wrong])
         answer = response.redirect("/")
         answer.cookies[SESSION_COOKIE] = studio.start_session(account)
         cookie = answer.cookies[SESSION_COOKIE]
@@ -118,7 +155,7 @@ def build_app(studio: Studio, name: str = "content_studio") -> Sanic:
     @app.post("/sign-out")
     @signed_in
     async def sign_out(request: Request, session: Session) -> HTTPResponse:
-        studio.sessions = {t: s for t, s in studio.sessions.items() if s is not session}
+        studio.end_session(session)
         answer = response.redirect("/sign-in")
         del answer.cookies[SESSION_COOKIE]
         return answer
@@ -126,107 +163,135 @@ def build_app(studio: Studio, name: str = "content_studio") -> Sanic:
     @app.get("/")
     @signed_in
     async def home(request: Request, session: Session) -> HTTPResponse:
-        def rollback_button(version_id: int) -> str:
-            return form(f"/versions/{version_id}/rollback", session, "Put this version back") \
-                if session.account.may_approve else ""
+        drafts = changes.changes(studio.db, DRAFT)
+        return render("home.html", session, title="Changes",
+                      waiting=[c for c in drafts if not c.problems], failing=[c for c in drafts if c.problems],
+                      approved=changes.changes(studio.db, APPROVED),
+                      published=changes.changes(studio.db, PUBLISHED)[:20])
 
-        content = check_directory(studio.content_dir).content
-        services = "".join(f"<li><a href='/services/{esc(s.id)}'>{esc(s.name)}</a></li>"
-                           for s in sorted(content.services.values(), key=lambda s: s.name.lower()))
-        rows = "".join(
-            f"<tr><td><a href='/changes/{c.id}'>{c.id}</a></td><td>{esc(c.service_id)}</td><td>{esc(c.field)}</td>"
-            f"<td>{esc(c.status)}{' (fails the checks)' if c.problems else ''}</td><td>{esc(c.author)}</td></tr>"
-            for c in changes.changes(studio.db))
-        versions = "".join(
-            f"<li>{when(v['published_at'])}, {esc(v['published_by'])}: {esc(v['reason'])} {rollback_button(v['id'])}</li>"
-            for v in changes.versions(studio.db))
-        body = (f"<h2>Changes</h2><table><tr><th>Change</th><th>Service</th><th>Field</th><th>Status</th>"
-                f"<th>By</th></tr>{rows}</table>"
-                f"<p><a href='/review'>What needs reviewing</a> · "
-                f"<a href='/audit.csv'>Download the record of every change (CSV)</a></p>"
-                f"<h2>Services</h2><ul>{services}</ul><h2>Published versions</h2><ul>{versions}</ul>")
-        return page("Content studio", body, session)
-
-    @app.get("/review")
+    @app.get("/<kinds:services|topics>")
     @signed_in
-    async def review(request: Request, session: Session) -> HTTPResponse:
-        """What needs a person's attention: unchecked facts and reviews due or past."""
+    async def entry_list(request: Request, session: Session, kinds: str) -> HTTPResponse:
+        content = check_directory(studio.content_dir).content
+        items = content.services.values() if kinds == "services" else content.topics.values()
+        rows = sorted((entry_row(e) for e in items), key=lambda row: str(row["name"]).lower())
+        return render("entries.html", session, title=kinds.capitalize(), rows=rows)
+
+    @app.get("/<kinds:services|topics>/<entry_id>/edit")
+    @signed_in
+    async def edit_page(request: Request, session: Session, kinds: str, entry_id: str) -> HTTPResponse:
+        ref = find(kinds, entry_id)
+        if ref is None:
+            return message(session, "Not found", f"There is no such {KIND_OF[kinds]}.", 404)
+        values = entries.read(studio.content_dir, ref)
+        problems: List[Problem] = []
+        draft = _draft_to_continue(request, session, ref)
+        if draft is not None:
+            values = {**values, **draft.after}
+            values = {name: value for name, value in values.items() if value is not None}
+            problems = draft.problems
+        return edit_form(session, ref, values, problems, replaces=draft.id if draft else None)
+
+    @app.post("/<kinds:services|topics>/<entry_id>/edit")
+    @signed_in
+    async def save_draft(request: Request, session: Session, kinds: str, entry_id: str) -> HTTPResponse:
+        ref = find(kinds, entry_id)
+        if ref is None:
+            return message(session, "Not found", f"There is no such {KIND_OF[kinds]}.", 404)
+        before = entries.read(studio.content_dir, ref)
+        answers = Answers(request.form.get, lambda name: request.form.getlist(name) or [])
+        drafted, unreadable = entry_from_answers(FORMS[ref.kind], answers, before)
+        replaces = _draft_to_continue(request, session, ref, request.form.get("replaces"))
+        try:
+            change = changes.propose(studio.db, studio.content_dir, session.account, ref, drafted, unreadable)
+        except ChangeError as problem:
+            return edit_form(session, ref, drafted, [Problem(None, str(problem))], replaces=replaces.id if replaces else None)
+        if replaces is not None:
+            changes.withdraw(studio.db, replaces.id, session.account)
+        if not change.problems:
+            return response.redirect(f"/changes/{change.id}")
+        notice = (f"Saved as draft {change.id}, so nothing you typed is lost. It cannot be approved until the "
+                  "problems below are put right.")
+        return edit_form(session, ref, drafted, change.problems, replaces=change.id, notice=notice)
+
+    def edit_form(session: Session, ref: EntryRef, values: Dict[str, Any], problems: List[Problem],
+                  replaces: Optional[int], notice: str = "") -> HTTPResponse:
         result = check_directory(studio.content_dir)
-        content = result.content
-        services = sorted(content.services.values(), key=lambda s: s.name.lower())
-        sections = [
-            ("Past their review date", result.overdue),
-            ("Review due within 30 days", result.review_notes),
-            ("Services not verified", [f"{s.name} ({s.id})" for s in services if not s.verified]),
-            ("Topics not verified", [f"{t.label} ({t.id})" for t in content.topics.values() if not t.verified]),
-            ("Opening hours not confirmed", [f"{s.name} ({s.id})" for s in services
-                                             if (s.opening_times or s.always_open) and not s.hours_verified]),
-        ]
-        body = "".join(f"<h2>{esc(title)} ({len(items)})</h2><ul>{''.join(f'<li>{esc(i)}</li>' for i in items)}</ul>"
-                       for title, items in sections)
-        return page("Review", body, session)
-
-    @app.get("/services/<service_id>")
-    @signed_in
-    async def service_page(request: Request, session: Session, service_id: str) -> HTTPResponse:
-        content = check_directory(studio.content_dir).content
-        service = content.services.get(service_id)
-        if service is None:
-            return page("Not found", "<p>There is no such service.</p>", session, status=404)
-        fields = "".join(
-            f"<form method='post' action='/services/{esc(service_id)}'>"
-            f"<input type='hidden' name='csrf' value='{esc(session.csrf)}'>"
-            f"<input type='hidden' name='field' value='{field}'>"
-            f"<label for='{field}'>{field.capitalize()}</label> "
-            f"<input id='{field}' name='value' value='{esc(str(getattr(service, field) or ''))}'> "
-            f"<button>Save as a draft</button></form>"
-            for field in EDITABLE_FIELDS)
-        return page(service.name, f"<pre>{esc(card(service_id))}</pre>{fields}", session)
-
-    @app.post("/services/<service_id>")
-    @signed_in
-    async def propose(request: Request, session: Session, service_id: str) -> HTTPResponse:
-        change = changes.propose(studio.db, studio.content_dir, session.account, service_id,
-                                 request.form.get("field") or "", request.form.get("value") or "")
-        return response.redirect(f"/changes/{change.id}")
+        form = FORMS[ref.kind]
+        field_errors: Dict[str, List[str]] = {}
+        for problem in problems:
+            if problem.field:
+                field_errors.setdefault(problem.field, []).append(problem.message)
+        name = values.get("name") or values.get("label") or ref.entry_id
+        return render("edit.html", session, title=f"Change {name}", kind=ref.kind, entry_id=ref.entry_id,
+                      action=f"/{ref.kind}s/{ref.entry_id}/edit", form=form, values=form_values(form, values),
+                      field_errors=field_errors, errors=problems, link_errors=True, notice=notice,
+                      errors_title="This draft fails the content checks" if problems else "",
+                      options={f.name: f.options(result) for f in form if f.options}, replaces=replaces,
+                      days=list(DAY_NAMES.items()))
 
     @app.get("/changes/<change_id:int>")
     @signed_in
     async def change_page(request: Request, session: Session, change_id: int) -> HTTPResponse:
         change = changes.get(studio.db, change_id)
-        problems = "".join(f"<li>{esc(p)}</li>" for p in change.problems)
-        checks = (f"<div class='error'><h2>Fails the content checks</h2><ul>{problems}</ul>"
-                  "<p>It is kept as a draft; it cannot be approved or published.</p></div>" if problems else
-                  "<p>Passes the content checks.</p>")
-        after = preview(studio.content_dir, change) if not change.problems else "(not shown: it fails the checks)"
-        actions = ""
-        if change.can_be_approved and session.account.may_approve and change.author != session.account.name:
-            actions += form(f"/changes/{change.id}/approve", session, "Approve")
-        if change.status == "approved" and session.account.may_approve:
-            actions += form(f"/changes/{change.id}/publish", session, "Publish")
-        body = (f"<p>{esc(change.field)} of {esc(change.service_id)}, by {esc(change.author)}: {esc(change.status)}"
-                f"{', approved by ' + esc(change.approved_by) if change.approved_by else ''}</p>{checks}"
-                f"<h2>As the assistant shows it</h2><div class='preview'><h3>Before</h3>"
-                f"<pre>{esc(card(change.service_id))}</pre><h3>After</h3><pre>{esc(after)}</pre></div>{actions}")
-        return page(f"Change {change.id}", body, session)
+        labels = {field.name: field.label for field in FORMS[change.ref.kind]}
+        diff = [(name, labels.get(name, name), _shown(before), _shown(after)) for name, before, after in change.diff()]
+        return render("change.html", session, title=f"Change {change.id}", change=change, diff=diff,
+                      errors=change.problems if change.status == DRAFT else [],
+                      errors_title="This draft fails the content checks",
+                      preview=preview.before_and_after(studio.content_dir, change),
+                      actions=_actions(change, session.account))
 
-    @app.post("/changes/<change_id:int>/approve")
+    @app.post("/changes/<change_id:int>/<action:approve|publish|withdraw>")
     @signed_in
-    async def approve(request: Request, session: Session, change_id: int) -> HTTPResponse:
-        changes.approve(studio.db, studio.content_dir, change_id, session.account)
+    async def act(request: Request, session: Session, change_id: int, action: str) -> HTTPResponse:
+        if action == "approve":
+            changes.approve(studio.db, studio.content_dir, change_id, session.account)
+        elif action == "publish":
+            changes.publish(studio.db, studio.content_dir, change_id, session.account)
+        else:
+            changes.withdraw(studio.db, change_id, session.account)
         return response.redirect(f"/changes/{change_id}")
 
-    @app.post("/changes/<change_id:int>/publish")
+    @app.get("/versions")
     @signed_in
-    async def publish(request: Request, session: Session, change_id: int) -> HTTPResponse:
-        changes.publish(studio.db, studio.content_dir, change_id, session.account)
-        return response.redirect(f"/changes/{change_id}")
+    async def versions(request: Request, session: Session) -> HTTPResponse:
+        rows = [{**v, "when": when(v["published_at"])} for v in changes.versions(studio.db)]
+        return render("versions.html", session, title="Published versions", versions=rows)
 
     @app.post("/versions/<version_id:int>/rollback")
     @signed_in
     async def rollback(request: Request, session: Session, version_id: int) -> HTTPResponse:
         changes.rollback(studio.db, studio.content_dir, version_id, session.account)
-        return response.redirect("/")
+        return response.redirect("/versions")
+
+    @app.get("/review")
+    @signed_in
+    async def review(request: Request, session: Session) -> HTTPResponse:
+        """What needs a person's attention: unchecked facts and reviews due or past, by owner."""
+        owner = (request.args.get("owner") or "").strip()
+        result = check_directory(studio.content_dir)
+        content = result.content
+        everything: List[Union[Service, Topic]] = [*content.services.values(), *content.topics.values()]
+        owners = sorted({e.owner for e in everything if e.owner})
+        mine = [e for e in everything if not owner or (e.owner or "-") == owner]
+        today = date.today()
+        soon = today + timedelta(days=30)
+        services = [e for e in mine if isinstance(e, Service)]
+
+        def due(entry: Any) -> Dict[str, Any]:
+            return entry_row(entry, f"to be checked by {entry.review_by}")
+
+        overdue = [due(e) for e in mine if e.review_by and e.review_by < today]
+        due_soon = [due(e) for e in mine if e.review_by and today <= e.review_by <= soon]
+        sections = [
+            ("Past their review date", overdue),
+            ("Review due within 30 days", due_soon),
+            ("Services not checked", [entry_row(e) for e in services if not e.verified]),
+            ("Topics not checked", [entry_row(e) for e in mine if isinstance(e, Topic) and not e.verified]),
+            ("Opening hours not checked", [entry_row(e) for e in services if e.has_hours and not e.hours_verified]),
+        ]
+        return render("review.html", session, title="Review", sections=sections, owners=owners, owner=owner)
 
     @app.get("/audit.csv")
     @signed_in
@@ -234,54 +299,72 @@ def build_app(studio: Studio, name: str = "content_studio") -> Sanic:
         return response.text(changes.audit_csv(studio.db), content_type="text/csv; charset=utf-8",
                              headers={"Content-Disposition": "attachment; filename=content-studio-record.csv"})
 
-    def card(service_id: str) -> str:
-        """The service's card exactly as the assistant renders it."""
-        content = check_directory(studio.content_dir).content
-        return render_service(content.services[service_id], content, datetime.now(ZoneInfo("Europe/London")))
+    @app.get("/assets/<name>")
+    async def asset(request: Request, name: str) -> HTTPResponse:
+        path = ASSETS.get(name)
+        if path is None:
+            return message(None, "Not found", "There is no such page.", 404)
+        return await response.file(path, mime_type=mimetypes.guess_type(name)[0], headers={"Cache-Control": "no-cache"})
+
+    @app.get("/widget/<name:path>")
+    async def widget_file(request: Request, name: str) -> HTTPResponse:
+        """The chat widget's own scripts and styles, for the preview."""
+        path = (WIDGET_STATIC_DIR / name).resolve()
+        allowed = re.fullmatch(r"[a-z-]+(/[a-z-]+)?\.(js|css)", name) and WIDGET_STATIC_DIR.resolve() in path.parents
+        if not allowed or not path.is_file():
+            return message(None, "Not found", "There is no such page.", 404)
+        return await response.file(path, mime_type=mimetypes.guess_type(name)[0], headers={"Cache-Control": "no-cache"})
+
+    def find(kinds: str, entry_id: str) -> Optional[EntryRef]:
+        try:
+            return entries.find(studio.content_dir, KIND_OF[kinds], entry_id)
+        except EntryError:
+            return None
+
+    def _draft_to_continue(request: Request, session: Session, ref: EntryRef,
+                           given: Optional[str] = None) -> Optional[Change]:
+        """The signed-in person's own draft of this entry named in ?draft= (or the form), if any."""
+        wanted = given if given is not None else request.args.get("draft")
+        if not wanted or not wanted.isdigit():
+            return None
+        try:
+            draft = changes.get(studio.db, int(wanted))
+        except ChangeError:
+            return None
+        mine = draft.author == session.account.name and draft.ref == ref and draft.status == DRAFT
+        return draft if mine else None
 
     return app
 
 
-def preview(content_dir: Path, change: changes.Change) -> str:
-    """The card as it would be once the change is published."""
-    content = changes.trial(content_dir, changes.published_text(content_dir, change)).content
-    return render_service(content.services[change.service_id], content, datetime.now(ZoneInfo("Europe/London")))
+def entry_row(entry: Union[Service, Topic], note: str = "") -> Dict[str, Any]:
+    """A service or topic as a line in a list: its name, where to edit it, and its state."""
+    kinds, name = ("services", entry.name) if isinstance(entry, Service) else ("topics", entry.label)
+    return {"id": entry.id, "name": f"{name}", "href": f"/{kinds}/{entry.id}/edit", "verified": entry.verified,
+            "owner": entry.owner, "note": note}
 
 
-def esc(text: object) -> str:
-    return html.escape(str(text), quote=True)
+def _actions(change: Change, account: Account) -> List[tuple]:
+    """The buttons this person may press on this change, and nothing else."""
+    actions = []
+    if change.may_be_approved_by(account):
+        actions.append(("approve", "Approve", ""))
+    if change.status == APPROVED and account.may_approve:
+        actions.append(("publish", "Publish", ""))
+    if change.status in (DRAFT, APPROVED) and (account.name == change.author or account.may_approve):
+        actions.append(("withdraw", "Withdraw", " govuk-button--secondary"))
+    return actions
+
+
+def _shown(value: Any) -> Optional[str]:
+    if value is None:
+        return None
+    if isinstance(value, list):
+        return "\n".join(_shown(v) or "" for v in value)
+    if isinstance(value, dict):
+        return ", ".join(f"{k}: {_shown(v)}" for k, v in value.items())
+    return str(value)
 
 
 def when(timestamp: float) -> str:
     return time.strftime("%d %b %Y %H:%M UTC", time.gmtime(timestamp))
-
-
-def form(action: str, session: Session, label: str) -> str:
-    return (f"<form method='post' action='{esc(action)}'><input type='hidden' name='csrf' value='{esc(session.csrf)}'>"
-            f"<button>{esc(label)}</button></form>")
-
-
-def sign_in_form() -> str:
-    return ("<form method='post' action='/sign-in'><label for='name'>Name</label> <input id='name' name='name' "
-            "autocomplete='username'> <label for='password'>Password</label> <input id='password' name='password' "
-            "type='password' autocomplete='current-password'> <button>Sign in</button></form>")
-
-
-def page(title: str, body: str, session: Optional[Session], status: int = 200) -> HTTPResponse:
-    who = ""
-    if session is not None:
-        who = (f"<p>Signed in as {esc(session.account.name)} ({esc(session.account.role)}). "
-               f"{form('/sign-out', session, 'Sign out')}</p>")
-    return response.html(
-        f"<!doctype html><html lang='en-GB'><head><meta charset='utf-8'><title>{esc(title)} - Content studio</title>"
-        f"<meta name='viewport' content='width=device-width, initial-scale=1'></head><body><header>{who}</header>"
-        f"<main><h1>{esc(title)}</h1>{body}</main></body></html>", status=status)
-
-
-def open_database(path: Path) -> sqlite3.Connection:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    db = sqlite3.connect(path, check_same_thread=False)
-    accounts.prepare(db)
-    changes.prepare(db)
-    return db
-

@@ -7,7 +7,7 @@ import io
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Dict, List, Mapping, Optional
+from typing import Any, Dict, List, Mapping
 
 import yaml as pyyaml
 from ruamel.yaml import YAML
@@ -108,7 +108,7 @@ def _remove(entry: CommentedMap, name: str) -> None:
 
 def _check_read_back(text: str, ref: EntryRef, fields: Mapping[str, Any]) -> None:
     """What the assistant will read is exactly what was meant: never "no" read as false."""
-    entry = _entry(pyyaml.safe_load(text), ref.list_key, ref.entry_id) or {}
+    entry: Mapping[str, Any] = _entry(pyyaml.safe_load(text), ref.list_key, ref.entry_id) or {}
     for name, value in fields.items():
         if entry.get(name) != value:
             raise EntryError(f"'{name}' could not be written so that it reads back the same. Nothing was changed.")
@@ -118,7 +118,8 @@ def _load(path: Path) -> Any:
     return round_trip_yaml().load(path.read_text(encoding="utf-8"))
 
 
-def _entry(data: Any, list_key: str, entry_id: str) -> Optional[CommentedMap]:
+def _entry(data: Any, list_key: str, entry_id: str) -> Any:
+    """The entry with this id (a CommentedMap, or a dict from PyYAML), or None."""
     entries = data.get(list_key) if isinstance(data, Mapping) else None
     return next((e for e in entries or [] if isinstance(e, Mapping) and e.get("id") == entry_id), None)
 

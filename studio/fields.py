@@ -133,7 +133,9 @@ def _as_list(value: Any) -> List[Any]:
 def _date_parts(value: Any) -> Dict[str, str]:
     if isinstance(value, date):
         return {"day": str(value.day), "month": str(value.month), "year": str(value.year)}
-    return {"day": "", "month": "", "year": "", "as_written": "" if value is None else str(value)}
+    typed = str(value).split("/") if isinstance(value, str) else []
+    day, month, year = typed if len(typed) == 3 else ("", "", "")  # a date that could not be read, as typed
+    return {"day": day, "month": month, "year": year}
 
 
 def _hours_parts(value: Any) -> Dict[str, Any]:
@@ -168,14 +170,32 @@ def entry_from_answers(form: Sequence[Field], answers: Answers, before: Mapping[
     unreadable: Dict[str, str] = {}
     for field in form:
         value, problem = _read(field, answers)
+        if field.kind == CHOICES:
+            value = _in_order_of(_as_list(before.get(field.name)), value)
+        if field.kind == HOURS and _hours_parts(value) == _hours_parts(before.get(field.name)):
+            value = before.get(field.name)  # the same times, however the file groups the days
         if problem:
             unreadable[field.name] = problem
-        if value is None or value == [] or value == "":
+        if _empty(value) and field.name in before and _empty(before[field.name]):
+            entry[field.name] = before[field.name]  # "buttons: []" stays as the file says it
+            continue
+        if _empty(value):
             continue  # an optional field left empty is left out of the file
         if field.kind == YES_NO and value is False and field.name not in before and not field.required:
             continue  # "no" is what an absent yes/no field means already
         entry[field.name] = value
     return entry, unreadable
+
+
+def _empty(value: Any) -> bool:
+    return value is None or value == [] or value == ""
+
+
+def _in_order_of(before: List[Any], chosen: List[str]) -> List[str]:
+    """Ticked boxes in the order the file had them, new ones after: ticking nothing new
+    changes nothing (the form's own order would look like a change)."""
+    kept = [str(value) for value in before if str(value) in chosen]
+    return kept + [value for value in chosen if value not in kept]
 
 
 def _read(field: Field, answers: Answers) -> Tuple[Any, str]:
@@ -228,9 +248,9 @@ def _read_hours(answers: Answers) -> Tuple[Any, str]:
             continue
         if not (re.fullmatch(r"\d\d:\d\d", opens) and re.fullmatch(r"\d\d:\d\d", closes)):
             problem = problem or f"Opening hours: give {DAY_NAMES[day]}'s times like 09:30 and 17:00, or leave both empty."
-        last = periods[-1] if periods else None
-        if last and last["from"] == opens and last["to"] == closes and DAYS.index(last["days"][-1]) == DAYS.index(day) - 1:
-            last["days"].append(day)  # consecutive days with the same times are one line, as people write them
+        same_times = next((p for p in periods if p["from"] == opens and p["to"] == closes), None)
+        if same_times:
+            same_times["days"].append(day)  # days with the same times are one line, as people write them
         else:
             periods.append({"days": [day], "from": opens, "to": closes})
     if not periods:

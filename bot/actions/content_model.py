@@ -72,6 +72,8 @@ class Service:
     max_age: Optional[int] = None
     # The date by which the entry must be checked again (`scripts/content check` fails after it).
     review_by: Optional[date] = None
+    # Who keeps it right (a team or role), for the content studio's review page.
+    owner: Optional[Text] = None
 
     def suits_age(self, age: Optional[int]) -> bool:
         """Whether someone of this age may use it; any service suits an unknown age."""
@@ -104,6 +106,7 @@ class Topic:
     buttons: Tuple[Text, ...] = ()
     need: Optional[Text] = None
     review_by: Optional[date] = None
+    owner: Optional[Text] = None
 
 
 @dataclass(frozen=True)

@@ -221,7 +221,7 @@ def _add_service(entry: Dict, districts: Set[Text], result: CheckResult, today: 
         always_open=always_open, opening_times=opening_times, also_called=_text_list(entry.get("also_called")),
         closed_on_bank_holidays=bool(entry.get("closed_on_bank_holidays", False)),
         hours_verified=bool(entry.get("hours_verified", entry["verified"])),
-        review_by=_optional_date(entry.get("review_by")),
+        review_by=_optional_date(entry.get("review_by")), owner=_optional(entry.get("owner")),
         min_age=_age(where, "min_age", entry.get("min_age"), problems),
         max_age=_age(where, "max_age", entry.get("max_age"), problems),
     )
@@ -293,6 +293,7 @@ def _add_topic(entry: Dict, file_name: Text, result: CheckResult, today: date) -
         id=entry["id"], label=str(entry["label"]), messages=messages, source=str(entry["source"]),
         verified=bool(entry["verified"]), reviewed=entry["reviewed"], review_by=_optional_date(entry.get("review_by")),
         services=_text_list(entry.get("services")), buttons=_text_list(entry.get("buttons")), need=entry.get("need"),
+        owner=_optional(entry.get("owner")),
     )
 
 

@@ -3,18 +3,16 @@ with no restart and no retraining (issue 16)."""
 from __future__ import annotations
 
 import shutil
-import sqlite3
 from pathlib import Path
 from typing import Iterator
 
 import pytest
 
 from bot.settings import PROJECT_ROOT
-from studio import accounts, changes
+from studio import accounts, changes, entries
 from tests.support.stack import Chat, Stack, running_stack
+from tests.support.studio import APPROVER, EDITOR, NEW_NUMBER, database_with_people
 
-PASSWORD = "correct horse battery"
-NEW_NUMBER = "01632 960123"  # from Ofcom's range for drama: never a real line
 ASK = "what is the victim support phone number"
 
 
@@ -34,12 +32,10 @@ def stack_on_copy(tmp_path_factory, content_dir) -> Iterator[Stack]:
 def test_a_published_number_is_the_one_the_assistant_gives_next(stack_on_copy, content_dir):
     before = " ".join(Chat(stack_on_copy, "widget").say(ASK))
     assert "0808 168 9111" in before and NEW_NUMBER not in before
-    db = sqlite3.connect(":memory:")
-    accounts.prepare(db)
-    changes.prepare(db)
-    editor = accounts.add_account(db, "Eddie Editor", "editor", PASSWORD)
-    approver = accounts.add_account(db, "Abi Approver", "approver", PASSWORD)
-    change = changes.propose(db, content_dir, editor, "victim_support", "phone", NEW_NUMBER)
+    db = database_with_people("sqlite://")
+    editor, approver = accounts.Account(EDITOR, "editor"), accounts.Account(APPROVER, "approver")
+    ref = entries.find(content_dir, "service", "victim_support")
+    change = changes.propose(db, content_dir, editor, ref, {**entries.read(content_dir, ref), "phone": NEW_NUMBER})
     changes.approve(db, content_dir, change.id, approver)
     changes.publish(db, content_dir, change.id, approver)
     after = " ".join(Chat(stack_on_copy, "widget").say(ASK))
