@@ -9,11 +9,13 @@ tiers every test is marked with, so a fast subset can be run while working:
 """
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Iterator
 
 import pytest
 
+from scripts.local_servers import ServerUnavailable, postgres_cluster
 from tests.support.stack import DemoSites, Stack, demo_sites, running_stack
 
 TIER_OF_FOLDER = {"unit": "unit", "widget": "process", "handoff": "process", "studio": "process", "benchmarks": "unit",
@@ -44,3 +46,18 @@ def demo(stack: Stack, tmp_path_factory) -> Iterator[DemoSites]:
     """The widget's demo pages (demo/serve.py), loading the widget from `stack`."""
     with demo_sites(tmp_path_factory.mktemp("demo"), stack) as sites:
         yield sites
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A real PostgreSQL for the outbox's and the studio's tests (scripts/local_servers.py), started once;
+    HANDOFF_TEST_POSTGRES_URL names another database to use instead."""
+    given = os.environ.get("HANDOFF_TEST_POSTGRES_URL", "").strip()
+    if given:
+        yield given
+        return
+    try:
+        with postgres_cluster() as url:
+            yield url
+    except ServerUnavailable as why:
+        pytest.skip(f"PostgreSQL could not be started here: {why}")

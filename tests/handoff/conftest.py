@@ -11,7 +11,6 @@ import pytest
 from connectors.handoff import outbox as outbox_module
 from connectors.handoff.outbox import Outbox
 from connectors.handoff.settings import HandoffSettings, load_handoff_settings
-from scripts.local_servers import ServerUnavailable, postgres_cluster
 from tests.support.handoff import (
     GENERAL_SECRET,
     INBOX_TOKEN,
@@ -105,16 +104,3 @@ def small_server() -> Iterator[Callable[[Behaviour], SmallServer]]:
         server.close()
 
 
-@pytest.fixture(scope="session")
-def postgres_url() -> Iterator[str]:
-    """A real PostgreSQL for the outbox tests (scripts/local_servers.py), started once;
-    HANDOFF_TEST_POSTGRES_URL names another database to use instead."""
-    given = os.environ.get("HANDOFF_TEST_POSTGRES_URL", "").strip()
-    if given:
-        yield given
-        return
-    try:
-        with postgres_cluster() as url:
-            yield url
-    except ServerUnavailable as why:
-        pytest.skip(f"PostgreSQL could not be started here: {why}")

@@ -214,3 +214,23 @@ def test_accounts_are_made_by_the_admin_command_and_the_studio_refuses_productio
     assert tls_context(production=False) is None
     with pytest.raises(SettingsError, match="STUDIO_TLS_CERT"):
         tls_context(production=True)
+
+
+def test_the_studio_keeps_its_record_in_postgresql_when_given_its_address(postgres_url, content_dir):
+    from studio.database import metadata, open_database
+
+    engine = open_database(postgres_url)
+    metadata.drop_all(engine)  # a clean record for this test; the outbox's tables are left alone
+    metadata.create_all(engine)
+    editor = accounts.add_account(engine, EDITOR, "editor", PASSWORD)
+    approver = accounts.add_account(engine, APPROVER, "approver", PASSWORD)
+    for _ in range(accounts.MAX_FAILURES):
+        accounts.sign_in(engine, EDITOR, "wrong password", now=1000)
+    assert accounts.sign_in(engine, EDITOR, PASSWORD, now=1001) is None  # locked there too
+    change = draft(engine, content_dir, editor, phone=NEW_NUMBER)
+    changes.approve(engine, content_dir, change.id, approver)
+    changes.publish(engine, content_dir, change.id, approver)
+    assert service(content_dir).phone == NEW_NUMBER
+    assert [row["action"] for row in csv.DictReader(io.StringIO(changes.audit_csv(engine)))] == [
+        "draft", "approve", "publish"]
+    engine.dispose()
