@@ -202,3 +202,17 @@ def test_a_missing_entry_or_change_is_a_kind_page(studio):
     missing = editor.get("/changes/999")
     assert missing.status_code == 400 and "no change 999" in missing.text
     assert editor.get("/widget/../studio/app.py").status_code == 404
+
+
+def test_markup_sent_in_any_other_input_is_kept_as_text_and_refused_by_the_checks(studio):
+    server, content_dir = studio
+    editor = Person(server, EDITOR)
+    every_other_input = {name: MARKUP for name in (
+        "needs", "areas", "serves", "verified", "free", "min_age", "reviewed-day", "reviewed-month", "reviewed-year",
+        "hours-mode", "hours-mon-from", "hours-mon-to")}
+    answer = editor.edit("service", "victim_support", {**every_other_input, "hours-mode": "set"})
+    number = change_number(answer)
+    for page in (answer.text, editor.get(f"/changes/{number}").text):
+        assert "<script>alert" not in page and "<b>bold" not in page
+    assert "approve" not in buttons_on(Person(server, APPROVER).get(f"/changes/{number}").text)
+    assert check_directory(content_dir).content.services["victim_support"].needs != (MARKUP,)
