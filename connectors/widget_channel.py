@@ -27,6 +27,7 @@ from sanic.exceptions import PayloadTooLarge
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from connectors import counters
 from connectors.conversations import conversation_partner, forget_conversation
 from connectors.unanswered import never_silent
 from connectors.widget_limits import RateLimiter, client_address
@@ -60,6 +61,8 @@ COMMON_HEADERS = {
     "Referrer-Policy": "no-referrer",
 }
 DANGER = "If you are in danger now, call 999."
+# Why the widget asks to forget a conversation, and the oversight event each is counted as.
+FORGET_REASONS = {"clear": "conversation_forgotten", "quick_exit": "quick_exit"}
 
 
 def compact_json(value: Any) -> str:
@@ -374,10 +377,14 @@ class WidgetInput(InputChannel):
         self._limit_address(request)
         body = await self._read_json(request)
         conversation_id = self._conversation_id(body, request)
+        reason = body.get("reason", "clear")
+        if reason not in FORGET_REASONS:
+            raise _bad_request("bad_reason")
         agent = self._agent(request)
         tracker_store = getattr(agent, "tracker_store", None)
         if tracker_store is None:
             raise WidgetError(503, "not_ready", "The assistant is starting up. Please try again in a minute. " + DANGER)
+        counters.count(FORGET_REASONS[reason], channel=self.name(), partner=partner.id)
         started_on = await conversation_partner(tracker_store, conversation_id)
         if started_on is not None and started_on != partner.id:
             # Only the site a conversation was held on may erase it; the answer does not

@@ -206,6 +206,7 @@ def scaled_stack(replicas: int = 2, public_port: Optional[int] = None, inbox_por
             "RASA_TELEMETRY_ENABLED": "false",
             "ACTION_SERVER_TOKEN": settings.action_server_token,  # read by the endpoints file too
             "HANDOFF_OUTBOX_URL": outbox_url,
+            "OVERSIGHT_DB_URL": outbox_url,  # the counters share the PostgreSQL: several replicas add to them
             "HANDOFF_GENERAL_URL": f"http://127.0.0.1:{inbox_port}/handoffs/general",
             "HANDOFF_PSD_URL": f"http://127.0.0.1:{inbox_port}/handoffs/professional-standards",
             "HANDOFF_KEY_FILE": str(folder / "outbox.key"),

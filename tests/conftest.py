@@ -10,6 +10,7 @@ tiers every test is marked with, so a fast subset can be run while working:
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 from typing import Iterator
 
@@ -17,6 +18,9 @@ import pytest
 
 from scripts.local_servers import ServerUnavailable, postgres_cluster
 from tests.support.stack import DemoSites, Stack, demo_sites, running_stack
+
+# Counts made by actions run inside the test process go to a throwaway database, never the project's.
+os.environ.setdefault("OVERSIGHT_DB", str(Path(tempfile.mkdtemp(prefix="oversight-tests-")) / "oversight.db"))
 
 TIER_OF_FOLDER = {"unit": "unit", "widget": "process", "handoff": "process", "studio": "process", "benchmarks": "unit",
                   "integration": "stack", "browser": "browser"}

@@ -23,6 +23,7 @@ from bot.actions.form_validation import FormValidation
 from bot.actions.handoff_answers import SKIPPED, answers_digest, answers_from
 from bot.actions.handoff_form import CHANGEABLE, HANDOFF_SLOTS, cleared_by_changing, clear_handoff, slots_to_ask
 from bot.actions.opening_hours import uk_now
+from bot.actions.oversight import count, source_of
 from bot.actions.rendering import render_topic
 from bot.actions.topics import send
 from connectors.handoff import HandoffError, accept_handoff, utc_now_iso
@@ -186,25 +187,23 @@ def _matches_read_back(tracker: Tracker, events: List[EventType]) -> bool:
     return tracker.get_slot("handoff_read_back") == answers_digest(answers_from(slots))
 
 
-def _partner_id(tracker: Tracker, channel: Text) -> Optional[Text]:
-    """The partner site the widget ran on. The widget channel sets it from its own
-    partner list; other channels (the REST channel passes on any metadata a client
-    sends) are not trusted with it."""
-    if channel != "widget":
-        return None
-    metadata = (tracker.latest_message or {}).get("metadata")
-    partner_id = metadata.get("partner_id") if isinstance(metadata, dict) else None
-    return partner_id if isinstance(partner_id, str) else None
-
-
 def build_payload(tracker: Tracker, content: Content) -> Dict[Text, Any]:
     """The whole handoff request: the answers, where it came from, and the consent."""
-    channel = tracker.get_latest_input_channel() or "unknown"
+    channel, partner_id = source_of(tracker)
     return {
         **answers_from(tracker.current_slot_values()),
-        "source": {"channel": channel, "partner_id": _partner_id(tracker, channel)},
+        "source": {"channel": channel, "partner_id": partner_id},
         "consent": {"given_at": utc_now_iso(), "wording_version": content.handoff.consent_version},
     }
+
+
+def count_outcome(tracker: Tracker, topic_id: Text) -> None:
+    """Declined at the start, cancelled (or outside the area), or failed; accepted is
+    counted with its destination where the request is stored."""
+    outcome = {"handoff_declined": "handoff_declined", "handoff_outside": "handoff_cancelled",
+               "handoff_cancelled": "handoff_cancelled", "handoff_failed": "handoff_failed"}.get(topic_id)
+    if outcome:
+        count(tracker, outcome)
 
 
 class ActionFinishHandoff(Action):
@@ -222,9 +221,11 @@ class ActionFinishHandoff(Action):
         elif tracker.get_slot("handoff_area") == OUTSIDE:
             topic_id = "handoff_outside"
         elif tracker.get_slot("handoff_confirm") == "yes":
+            count(tracker, "handoff_consented")
             topic_id, reference = await self._submit(tracker, content)
         else:
             topic_id = "handoff_cancelled"
+        count_outcome(tracker, topic_id)
         replies = render_topic(content, content.topics[topic_id], uk_now())
         if reference is not None:
             for reply in replies:
@@ -245,5 +246,6 @@ class ActionFinishHandoff(Action):
             reference = await asyncio.to_thread(accept_handoff, build_payload(tracker, content))
         except HandoffError:
             return "handoff_failed", None
+        count(tracker, "handoff_accepted", str(answers["destination"]))
         sent = "handoff_sent_self_contact" if tracker.get_slot("contact_method") == "they_will_contact" else "handoff_sent"
         return sent, reference

@@ -15,6 +15,7 @@ from bot.actions.content_store import content_store
 from bot.actions.handoff_answers import answers_digest, answers_from
 from bot.actions.handoff_form import BY_SLOT, CHANGEABLE, QUESTIONS, Button, Question, read_back
 from bot.actions.opening_hours import uk_now
+from bot.actions.oversight import count
 from bot.actions.questions import AskQuestion
 from bot.actions.rendering import Reply, render_topic
 from bot.actions.topics import send
@@ -27,6 +28,11 @@ class AskFromTable(AskQuestion):
 
     def buttons(self, content: Content, tracker: Tracker) -> List[Button]:
         return self.question.buttons_for(content, tracker)
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        if self.question is QUESTIONS[0]:
+            count(tracker, "handoff_offered")  # the first question offers the contact request
+        return await super().run(dispatcher, tracker, domain)  # type: ignore[misc]
 
 
 class AskConfirm(AskQuestion, Action):

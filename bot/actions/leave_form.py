@@ -11,6 +11,7 @@ from rasa_sdk.types import DomainDict
 from bot.actions.content_store import content_store
 from bot.actions.handoff_form import HANDOFF_SLOTS
 from bot.actions.opening_hours import uk_now
+from bot.actions.oversight import count
 from bot.actions.rendering import render_topic
 from bot.actions.support_finder import FORM_SLOTS
 from bot.actions.topics import send
@@ -29,5 +30,7 @@ class ActionLeaveForm(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         content = content_store().current()
         topic_id, slots = ON_LEAVING.get(tracker.active_loop.get("name"), ("stop", ()))
+        if topic_id == "handoff_cancelled":
+            count(tracker, "handoff_cancelled")
         send(dispatcher, render_topic(content, content.topics[topic_id], uk_now()))
         return [ActiveLoop(None), SlotSet("requested_slot", None)] + [SlotSet(slot, None) for slot in slots]

@@ -15,7 +15,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from bot.actions.content_store import content_store
 from bot.actions.opening_hours import uk_now
 from bot.actions.rendering import render_services, render_topic
-from bot.actions.topics import SERVICE_TOPIC, intro_if_not_shown, leave_active_form, send
+from bot.actions.topics import SERVICE_TOPIC, count_answer, intro_if_not_shown, leave_active_form, send
 
 
 class ActionAnswerServiceContact(Action):
@@ -27,5 +27,7 @@ class ActionAnswerServiceContact(Action):
         topic = content.topics[SERVICE_TOPIC]
         named = content.services_named_in(tracker.latest_message.get("text") or "")
         replies = render_services(content, named, topic.buttons, now) if named else render_topic(content, topic, now)
-        send(dispatcher, intro_if_not_shown(tracker, content) + replies)
+        intro = intro_if_not_shown(tracker, content)
+        count_answer(tracker, content, topic, started=bool(intro))
+        send(dispatcher, intro + replies)
         return [SlotSet("intro_shown", True)] + leave_active_form(tracker)

@@ -15,6 +15,7 @@ from rasa_sdk.types import DomainDict
 from bot.actions.content_model import OUTSIDE, UNKNOWN_AREA, Content, Service
 from bot.actions.content_store import content_store
 from bot.actions.opening_hours import uk_now
+from bot.actions.oversight import count
 from bot.actions.questions import AskQuestion
 from bot.actions.rendering import Reply, render_service, render_topic, topic_buttons
 from bot.actions.topics import send
@@ -107,6 +108,7 @@ class ActionShowLocalSupport(Action):
         group = tracker.get_slot("support_group") or "everyone"
         age = tracker.get_slot("young_age")
         services = find_services(content, tracker.get_slot("support_need"), area, group, age)
+        count(tracker, "finder_used", f"{area}/{tracker.get_slot('support_need') or 'any'}")
         now = uk_now()
         replies: List[Reply] = []
         if area == OUTSIDE:

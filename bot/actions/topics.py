@@ -14,6 +14,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from bot.actions.content_model import Content, Topic
 from bot.actions.content_store import content_store
 from bot.actions.opening_hours import uk_now
+from bot.actions.oversight import count
 from bot.actions.rendering import Reply, render_services, render_topic
 from bot.actions.young_people import young_person_age
 
@@ -105,6 +106,21 @@ def young_person(tracker: Tracker) -> Tuple[bool, Optional[int]]:
     return said is not None and known is None, (int(age) if age is not None else None)
 
 
+def count_answer(tracker: Tracker, content: Content, topic: Topic, started: bool) -> None:
+    """For the oversight figures: the conversation's start, the topic answered, or a message
+    not understood (with "did you mean" buttons or without) and the classifier's top guess."""
+    if started:
+        count(tracker, "conversation_started")
+    if topic.id != FALLBACK_TOPIC:
+        count(tracker, "topic_answered", topic.id)
+        return
+    count(tracker, "did_you_mean" if best_guesses(tracker, content) else "not_understood")
+    ranking = tracker.latest_message.get("intent_ranking") or []
+    top = next((r.get("name") for r in ranking if r.get("name") not in NOT_QUESTIONS and content.topic(r.get("name"))),
+               None)
+    count(tracker, "unanswered_guess", top or "none")
+
+
 def topic_events(topic: Topic) -> List[EventType]:
     return [SlotSet("support_need", topic.need)] if topic.need else []
 
@@ -125,6 +141,7 @@ class ActionAnswerTopic(Action):
         if intro and topic.id == "greet":
             topic = content.topics["menu"]  # the notice already says hello
         named = content.services_named_in(tracker.latest_message.get("text") or "") if topic.id == FALLBACK_TOPIC else []
+        count_answer(tracker, content, content.topics[SERVICE_TOPIC] if named else topic, started=bool(intro))
         if named:
             # Not understood, but a service was named ("refuge no."): its details beat "sorry".
             send(dispatcher, intro + render_services(content, named, content.topics[SERVICE_TOPIC].buttons, uk_now()))
@@ -181,7 +198,13 @@ class ActionEmergency(Action):
         follow_up = None if tracker.active_loop.get("name") else self._question_asked_too(tracker, content)
         now = uk_now()
         emergency = render_topic(content, content.topics[DANGER_TOPIC], now, with_buttons=follow_up is None)
-        replies = emergency + intro_if_not_shown(tracker, content)
+        intro = intro_if_not_shown(tracker, content)
+        count(tracker, "danger_now")
+        if intro:
+            count(tracker, "conversation_started")
+        if follow_up:
+            count(tracker, "topic_answered", follow_up.id)
+        replies = emergency + intro
         if follow_up:
             replies += render_topic(content, follow_up, now)
         send(dispatcher, replies)
@@ -212,5 +235,6 @@ class ActionCoreFallback(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[EventType]:
         content = content_store().current()
+        count(tracker, "not_understood")
         send(dispatcher, render_topic(content, content.topics[FALLBACK_TOPIC], uk_now()))
         return [UserUtteranceReverted()]

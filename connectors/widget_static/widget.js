@@ -57,7 +57,7 @@ function main() {
   const quickExit = createQuickExit({
     exitUrl: config.exitUrl,
     hidePanel: () => panel.hide(),
-    forgetConversation: () => panel.forgetConversation(),
+    forgetConversation: () => panel.forgetConversation("quick_exit"),
     overlayParent: () => panel.shadowRoot(),
   });
   panel = createPanel({ config, state, transport, exitButton: quickExit.button() });

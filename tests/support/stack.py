@@ -234,6 +234,8 @@ def running_stack(folder: Path, extra_env: Optional[Dict[str, str]] = None) -> I
         "HANDOFF_GENERAL_URL": f"http://localhost:{inbox_port}/handoffs/general",
         "HANDOFF_PSD_URL": f"http://localhost:{inbox_port}/handoffs/professional-standards",
         "HANDOFF_POLL_SECONDS": "0.5",
+        "OVERSIGHT_DB": str(data / "oversight.db"),
+        "OVERSIGHT_FLUSH_SECONDS": "0.2",
         "FORCE_INBOX_DB": str(data / "inbox.db"),
         "FORCE_INBOX_PORT": str(inbox_port),
         "FORCE_INBOX_TOKEN": INBOX_TOKEN,

@@ -309,7 +309,8 @@ export function createPanel({ config, state, transport, exitButton }) {
 
   // Drops everything this page holds about the conversation, and asks the server
   // to forget it.
-  function forgetConversation() {
+  // reason: "clear" or "quick_exit", counted (never with the id) for the oversight figures.
+  function forgetConversation(reason = "clear") {
     const id = state.conversationId || readStoredId();
     state.generation += 1;
     if (state.request) state.request.abort();
@@ -326,11 +327,11 @@ export function createPanel({ config, state, transport, exitButton }) {
       clearError();
       setBusy(false);
     }
-    if (id) transport.forget(id);
+    if (id) transport.forget(id, reason);
   }
 
   function onClearPressed() {
-    forgetConversation();
+    forgetConversation("clear");
     announce(TEXT.cleared);
     ui.input.focus();
     beginConversation();

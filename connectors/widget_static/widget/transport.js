@@ -50,8 +50,8 @@ export function createTransport(server, state) {
   }
 
   // keepalive lets the request finish even though the page is being left.
-  function forget(id) {
-    const options = requestOptions({ conversation_id: id }, undefined, { keepalive: true });
+  function forget(id, reason) {
+    const options = requestOptions({ conversation_id: id, reason }, undefined, { keepalive: true });
     try {
       fetch(address("forget", id), options).catch(() => {});
     } catch (error) {
