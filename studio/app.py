@@ -27,7 +27,11 @@ from sqlalchemy.engine import Engine
 
 from bot.actions.content_model import Service, Topic
 from bot.actions.content_store import check_directory
+from connectors.counters import Counters
+from connectors.counters import database_url as counters_database_url
 from connectors.widget_channel import STATIC_DIR as WIDGET_STATIC_DIR
+from oversight import report as oversight_report
+from oversight.figures import PERIODS
 from studio import accounts, changes, entries, preview
 from studio.accounts import Account
 from studio.changes import APPROVED, DRAFT, PUBLISHED, Change, ChangeError, Problem
@@ -67,10 +71,12 @@ class Session:
 class Studio:
     """The app's state: its database, the content folder it edits, and who is signed in."""
 
-    def __init__(self, db: Engine, content_dir: Path, secure_cookies: bool) -> None:
+    def __init__(self, db: Engine, content_dir: Path, secure_cookies: bool,
+                 counters: Optional[Counters] = None) -> None:
         if not STYLESHEET.is_file():
             raise StudioNotBuilt("The studio's stylesheet is missing: run scripts/setup.sh first.")
         self.db = db
+        self.counters = counters or Counters(counters_database_url())
         self.content_dir = content_dir
         self.secure_cookies = secure_cookies
         self.sessions: Dict[str, Session] = {}
@@ -293,6 +299,28 @@ def build_app(studio: Studio, name: str = "content_studio") -> Sanic:
         ]
         return render("review.html", session, title="Review", sections=sections, owners=owners, owner=owner)
 
+    @app.get("/figures")
+    @signed_in
+    async def figures(request: Request, session: Session) -> HTTPResponse:
+        """The anonymous oversight figures (oversight/), small numbers suppressed."""
+        result = oversight_report.build(_days(request), studio.counters)
+        return render("figures.html", session, title="Oversight figures", report=result, periods=PERIODS,
+                      plots=list(oversight_report.PLOTS.items()))
+
+    @app.get("/figures.csv")
+    @signed_in
+    async def figures_csv(request: Request, session: Session) -> HTTPResponse:
+        days = _days(request)
+        result = oversight_report.build(days, studio.counters)
+        return response.text(oversight_report.as_csv(result), content_type="text/csv; charset=utf-8",
+                             headers={"Content-Disposition": f"attachment; filename=oversight-{days}-days.csv"})
+
+    @app.get("/figures/<name:conversations|topics|unanswered>.png")
+    @signed_in
+    async def figures_plot(request: Request, session: Session, name: str) -> HTTPResponse:
+        result = oversight_report.build(_days(request), studio.counters)
+        return response.raw(oversight_report.plot_png(result, name), content_type="image/png")
+
     @app.get("/audit.csv")
     @signed_in
     async def audit(request: Request, session: Session) -> HTTPResponse:
@@ -342,6 +370,12 @@ def entry_row(entry: Union[Service, Topic], note: str = "") -> Dict[str, Any]:
     kinds, name = ("services", entry.name) if isinstance(entry, Service) else ("topics", entry.label)
     return {"id": entry.id, "name": f"{name}", "href": f"/{kinds}/{entry.id}/edit", "verified": entry.verified,
             "owner": entry.owner, "note": note}
+
+
+def _days(request: Request) -> int:
+    """The period asked for (?days=7, 30 or 90); 30 for anything else."""
+    asked = request.args.get("days") or ""
+    return int(asked) if asked.isdigit() and int(asked) in PERIODS else 30
 
 
 def _actions(change: Change, account: Account) -> List[tuple]:

@@ -22,7 +22,8 @@ from tests.support.stack import DemoSites, Stack, demo_sites, running_stack
 # Counts made by actions run inside the test process go to a throwaway database, never the project's.
 os.environ.setdefault("OVERSIGHT_DB", str(Path(tempfile.mkdtemp(prefix="oversight-tests-")) / "oversight.db"))
 
-TIER_OF_FOLDER = {"unit": "unit", "widget": "process", "handoff": "process", "studio": "process", "benchmarks": "unit",
+TIER_OF_FOLDER = {"unit": "unit", "widget": "process", "handoff": "process", "studio": "process", "oversight": "process",
+                  "benchmarks": "unit",
                   "integration": "stack", "browser": "browser"}
 
 
