@@ -315,7 +315,7 @@ def build_app(studio: Studio, name: str = "content_studio") -> Sanic:
         return response.text(oversight_report.as_csv(result), content_type="text/csv; charset=utf-8",
                              headers={"Content-Disposition": f"attachment; filename=oversight-{days}-days.csv"})
 
-    @app.get("/figures/<name:conversations|topics|unanswered>.png")
+    @app.get("/figures/chart/<name:conversations|topics|unanswered>")
     @signed_in
     async def figures_plot(request: Request, session: Session, name: str) -> HTTPResponse:
         result = oversight_report.build(_days(request), studio.counters)

@@ -50,7 +50,7 @@ def phone_of(content_dir: Path) -> str:
 def test_every_page_and_form_needs_a_signed_in_person(studio):
     server, content_dir = studio
     checked = routes(server)
-    assert len(checked) == 13, checked
+    assert len(checked) == 16, checked
     for method, path in checked:
         answer = requests.request(method, server.url + path, data={"phone": NEW_NUMBER}, timeout=10,
                                   allow_redirects=False)

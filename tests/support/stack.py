@@ -84,6 +84,7 @@ class Stack:
     outbox: Path  # the handoff outbox's SQLite file
     action_server: str  # http://127.0.0.1:<port>, which only the Rasa server may use
     action_token: str  # the shared secret the Rasa server sends the action server
+    oversight_db: Path  # the oversight counters' SQLite file (connectors/counters.py)
 
     def received_handoffs(self) -> List[Dict]:
         """Every handoff the reference force inbox has received so far."""
@@ -144,8 +145,10 @@ class Chat:
     """One conversation over the REST channel or the widget channel: type, or press a
     button the assistant offered, by its title."""
 
-    def __init__(self, stack: Stack, channel: str) -> None:
+    def __init__(self, stack: Stack, channel: str, site: str = "force") -> None:
+        """site: the widget's page, "force" or "partner" (two partners in the test list)."""
         self.stack, self.channel = stack, channel
+        self.origin = f"http://localhost:{stack.force_port if site == 'force' else stack.partner_port}"
         self.id = f"chat-{uuid.uuid4().hex}"
         self.name = f"Tester {uuid.uuid4().hex[:12]}"
         self.buttons: List[Dict] = []
@@ -161,9 +164,8 @@ class Chat:
             response.raise_for_status()
             replies = response.json()
         else:
-            origin = f"http://localhost:{self.stack.force_port}"
             response = requests.post(f"{self.stack.widget}/message", json={"conversation_id": self.id, **body},
-                                     headers={"Origin": origin}, timeout=60)
+                                     headers={"Origin": self.origin}, timeout=60)
             response.raise_for_status()
             replies = response.json()["messages"]
         self.buttons = [b for r in replies for b in r.get("buttons") or []]
@@ -181,6 +183,13 @@ class Chat:
         else:
             body = {"button": {"payload": button["payload"], "signature": button["signature"]}}
         return [r.get("text", "") for r in self._post(body)]
+
+    def forget(self, reason: str) -> bool:
+        """What the widget asks when someone presses Clear ("clear") or the quick exit ("quick_exit")."""
+        response = requests.post(f"{self.stack.widget}/forget", json={"conversation_id": self.id, "reason": reason},
+                                 headers={"Origin": self.origin}, timeout=60)
+        response.raise_for_status()
+        return response.json()["forgotten"]
 
     def reach_the_consent_question(self, content) -> List[str]:
         """Asks to be contacted (the person will call the force), answering by buttons."""
@@ -269,6 +278,7 @@ def running_stack(folder: Path, extra_env: Optional[Dict[str, str]] = None) -> I
                 force_port=force_port,
                 partner_port=partner_port,
                 outbox=data / "outbox.db",
+                oversight_db=data / "oversight.db",
                 action_server=f"http://127.0.0.1:{action_port}",
                 action_token=action_token,
             )

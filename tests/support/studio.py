@@ -15,6 +15,7 @@ import requests
 from sanic import Sanic
 
 from bot.settings import PROJECT_ROOT
+from connectors.counters import Counters
 from studio import accounts
 from studio.app import Studio, build_app
 from studio.database import open_database
@@ -41,11 +42,12 @@ def database_with_people(url: str):
 
 
 @contextmanager
-def running_studio(folder: Path, content_dir: Optional[Path] = None) -> Iterator[Tuple[InProcessServer, Path]]:
+def running_studio(folder: Path, content_dir: Optional[Path] = None,
+                   counters: Optional[Counters] = None) -> Iterator[Tuple[InProcessServer, Path]]:
     Sanic.test_mode = True
     content_dir = content_dir or copy_of_content(folder)
     db = database_with_people(f"sqlite:///{folder / 'studio.db'}")
-    app = build_app(Studio(db, content_dir, secure_cookies=False), f"studio_{next(_apps)}")
+    app = build_app(Studio(db, content_dir, secure_cookies=False, counters=counters), f"studio_{next(_apps)}")
     with InProcessServer(app) as server:
         yield server, content_dir
     db.dispose()
