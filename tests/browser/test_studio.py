@@ -90,7 +90,8 @@ def test_a_number_is_changed_checked_previewed_approved_and_given_by_the_assista
     approver.get_by_role("button", name="Publish").click()
     expect(approver.get_by_role("heading", level=1)).to_contain_text("Published")
     assert_accessible(approver, "published change")
-    for path, where in (("/versions", "versions"), ("/review", "review"), ("/topics", "topics")):
+    for path, where in (("/versions", "versions"), ("/review", "review"), ("/topics", "topics"),
+                        ("/figures", "oversight figures")):
         approver.goto(studio.url + path)
         assert_accessible(approver, where)
     approver.context.close()
