@@ -111,6 +111,9 @@ fi
 echo "==> Building the spaCy pipeline"
 .venv/bin/python scripts/build_spacy_pipeline.py
 
+echo "==> Building the language detector's English word list"
+.venv/bin/python scripts/build_language_data.py
+
 echo "==> Checking content"
 .venv/bin/python -m bot.content_tools check --quiet
 
