@@ -28,6 +28,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from connectors import counters
+from connectors.languages import LANGUAGES
 from connectors.conversations import conversation_partner, forget_conversation
 from connectors.unanswered import never_silent
 from connectors.widget_limits import RateLimiter, client_address
@@ -105,6 +106,23 @@ def _clean_text(text: str) -> str:
     while kept[:1].isspace() or kept[:1] == "/":
         kept = kept[1:]
     return kept.strip()
+
+
+class LanguageCollectingOutputChannel(CollectingOutputChannel):
+    """Rasa's collector, keeping the language each message is in (`lang`, set by the actions)."""
+
+    async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
+        for part in text.strip().split("\n\n"):  # as Rasa's own collector splits them
+            await self._persist_message(self._with_language(self._message(recipient_id, text=part), kwargs))
+
+    async def send_text_with_buttons(self, recipient_id: str, text: str, buttons: List[Dict[str, Any]],
+                                     **kwargs: Any) -> None:
+        message = self._message(recipient_id, text=text, buttons=buttons)
+        await self._persist_message(self._with_language(message, kwargs))
+
+    @staticmethod
+    def _with_language(message: Dict[str, Any], kwargs: Mapping[str, Any]) -> Dict[str, Any]:
+        return {**message, "lang": kwargs["lang"]} if kwargs.get("lang") in LANGUAGES else message
 
 
 class WidgetInput(InputChannel):
@@ -326,6 +344,16 @@ class WidgetInput(InputChannel):
 
     # ---- what goes back to the browser ----------------------------------------------
 
+    @staticmethod
+    def _chosen_language(body: Mapping[str, Any]) -> Optional[str]:
+        """The language picked in the widget, if any: one of LANGUAGES, or refused."""
+        language = body.get("language")
+        if language is None:
+            return None
+        if language not in LANGUAGES:
+            raise _bad_request("bad_language")
+        return str(language)
+
     def _outgoing(self, collected: List[Dict[str, Any]], conversation_id: str) -> List[Dict[str, Any]]:
         """Only text and buttons, each button signed for this conversation."""
         messages = []
@@ -345,6 +373,8 @@ class WidgetInput(InputChannel):
                 })
             if buttons:
                 out["buttons"] = buttons
+            if out and message.get("lang") in LANGUAGES:
+                out["lang"] = message["lang"]  # the widget marks the message up in its language
             if out:
                 messages.append(out)
         return messages
@@ -357,17 +387,18 @@ class WidgetInput(InputChannel):
         body = await self._read_json(request)
         conversation_id = self._conversation_id(body, request)
         text = self._text_to_send(body, conversation_id)
+        language = self._chosen_language(body)
         self._limit_conversation(conversation_id)
         self._agent(request)
-        collector = CollectingOutputChannel()
+        collector = LanguageCollectingOutputChannel()
         await on_new_message(
             UserMessage(
                 text,
                 collector,
                 conversation_id,
                 input_channel=self.name(),
-                # From the server's partner list only; the browser cannot set metadata.
-                metadata={"partner_id": partner.id},
+                # From the server's own lists only; the browser cannot set metadata.
+                metadata={"partner_id": partner.id, **({"language": language} if language else {})},
             )
         )
         return self._json(request, {"messages": self._outgoing(collector.messages, conversation_id)})

@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Dict, Iterable, List, Optional, Text, Tuple
 
+from connectors.languages import ENGLISH
+
 NEEDS = (
     "domestic_abuse",
     "sexual_violence",
@@ -206,12 +208,38 @@ class HandoffOptions:
         return next((c.label for c in choices if c.id == choice_id), None)
 
 
+@dataclass(frozen=True)
+class Translation:
+    """One language's words for some topics (bot/content/translations/<code>.yml); anything
+    not translated is said in English."""
+
+    code: Text
+    english_name: Text
+    verified: bool
+    retention_one: Text  # "1 hour"
+    retention_many: Text  # "{hours} hours"
+    labels: Dict[Text, Text] = field(default_factory=dict)  # topic id -> button words
+    messages: Dict[Text, Tuple[Text, ...]] = field(default_factory=dict)  # topic id -> messages
+
+
 @dataclass
 class Content:
     finder: Finder
     handoff: HandoffOptions
     services: Dict[Text, Service] = field(default_factory=dict)
     topics: Dict[Text, Topic] = field(default_factory=dict)
+    translations: Dict[Text, Translation] = field(default_factory=dict)
+
+    def messages_in(self, topic: Topic, language: Text) -> Tuple[Tuple[Text, ...], Text]:
+        """The topic's messages in `language` if translated, else in English; and which it is."""
+        translation = self.translations.get(language)
+        if translation and topic.id in translation.messages:
+            return translation.messages[topic.id], language
+        return topic.messages, ENGLISH
+
+    def label_in(self, topic: Topic, language: Text) -> Text:
+        translation = self.translations.get(language)
+        return translation.labels.get(topic.id, topic.label) if translation else topic.label
 
     def topic(self, topic_id: Text) -> Optional[Topic]:
         return self.topics.get(topic_id)

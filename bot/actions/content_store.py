@@ -60,8 +60,12 @@ def check_directory(directory: Path, intents: Optional[List[Text]] = None) -> Ch
     topic_files: Dict[Text, object] = {
         f"topics/{path.name}": _read_yaml(path, problems) for path in sorted((directory / "topics").glob("*.yml"))
     }
+    translation_files: Dict[Text, object] = {
+        path.stem: _read_yaml(path, problems) for path in sorted((directory / "translations").glob("*.yml"))
+    }
     result = check_content(
-        services, finder, topic_files, intents if intents is not None else read_intents(), handoff_yaml=handoff
+        services, finder, topic_files, intents if intents is not None else read_intents(), handoff_yaml=handoff,
+        translation_files=translation_files,
     )
     result.problems[:0] = problems
     return result
@@ -74,7 +78,8 @@ class ContentStore:
         self._fingerprint: Optional[Tuple] = None
 
     def _files_fingerprint(self) -> Tuple:
-        paths = sorted(self.directory.glob("*.yml")) + sorted(self.directory.glob("topics/*.yml"))
+        paths = (sorted(self.directory.glob("*.yml")) + sorted(self.directory.glob("topics/*.yml"))
+                 + sorted(self.directory.glob("translations/*.yml")))
         return tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in paths)
 
     def current(self) -> Content:

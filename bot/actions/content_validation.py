@@ -23,8 +23,10 @@ from bot.actions.content_model import (
     OpeningTimes,
     Service,
     Topic,
+    Translation,
 )
 from bot.actions.handoff_form import QUESTIONS
+from connectors.languages import ENGLISH, LANGUAGES
 from connectors.handoff.payload import CONTACT_METHODS, TOPICS
 
 STALE_AFTER = timedelta(days=183)
@@ -81,6 +83,7 @@ class CheckResult:
     topics: Dict[Text, Topic] = field(default_factory=dict)
     finder: Optional[Finder] = None
     handoff: Optional[HandoffOptions] = None
+    translations: Dict[Text, Translation] = field(default_factory=dict)
     problems: List[Text] = field(default_factory=list)
     review_notes: List[Text] = field(default_factory=list)
     # Entries whose `review_by` date has passed: `scripts/content check` fails on them, but the
@@ -96,7 +99,8 @@ class CheckResult:
         """The content, once the finder and the contact form's words have been read."""
         if self.finder is None or self.handoff is None:
             raise ValueError("The content has problems and cannot be used: " + "; ".join(self.problems))
-        return Content(finder=self.finder, handoff=self.handoff, services=self.services, topics=self.topics)
+        return Content(finder=self.finder, handoff=self.handoff, services=self.services, topics=self.topics,
+                       translations=self.translations)
 
 
 def is_uk_phone_number(number: Text) -> bool:
@@ -113,6 +117,7 @@ def check_content(
     intents: Iterable[Text],
     today: Optional[date] = None,
     handoff_yaml: Any = None,
+    translation_files: Optional[Dict[Text, Any]] = None,
 ) -> CheckResult:
     """Validates everything together, because topics refer to services and areas."""
     result = CheckResult()
@@ -128,6 +133,8 @@ def check_content(
             _add_topic(topic, file_name, result, today)
     _check_references(result)
     _check_coverage(set(intents), result)
+    for code, translation_yaml in sorted((translation_files or {}).items()):
+        _add_translation(code, translation_yaml, result)
     return result
 
 
@@ -311,6 +318,52 @@ def _check_coverage(intents: Set[Text], result: CheckResult) -> None:
     for topic_id in sorted(intents | set(SPECIAL_TOPICS)):
         if topic_id not in result.topics:
             result.problems.append(f"There is no topic '{topic_id}': the assistant would have nothing to say. Add it to a file in topics/.")
+
+
+def _add_translation(code: Text, raw: Any, result: CheckResult) -> None:
+    """A language's file: its topics and labels must be real, every number and placeholder of
+    the English must be kept (a translation that lost 999 or 55 is refused), labels short."""
+    where = f"translations/{code}.yml"
+    problems = result.problems
+    if code not in LANGUAGES or code == ENGLISH:
+        problems.append(f"{where}: '{code}' is not a language the assistant supports ({', '.join(LANGUAGES)}).")
+        return
+    try:
+        about, retention = raw["language"], raw["retention"]
+        labels = {str(k): str(v) for k, v in (raw.get("labels") or {}).items()}
+        messages = {str(k): tuple(str(m) for m in v["messages"]) for k, v in (raw.get("topics") or {}).items()}
+    except (KeyError, TypeError, AttributeError) as missing:
+        problems.append(f"{where}: something is missing or misplaced near {missing}. Compare it with bot/content/README.md.")
+        return
+    if about.get("code") != code:
+        problems.append(f"{where}: language code must be '{code}', as the file is named.")
+    for topic_id, label in labels.items():
+        if topic_id not in result.topics:
+            problems.append(f"{where}: there is no topic '{topic_id}' to give a label to.")
+        elif not label.strip() or len(label) > MAX_LABEL_LENGTH:
+            problems.append(f"{where}: the label for '{topic_id}' must be 1 to {MAX_LABEL_LENGTH} characters.")
+    for topic_id, translated in messages.items():
+        topic = result.topics.get(topic_id)
+        if topic is None:
+            problems.append(f"{where}: there is no topic '{topic_id}' to translate.")
+            continue
+        for name, pattern in (("number", r"\d+"), ("placeholder", r"\{[^}]*\}")):
+            english = sorted(x for m in topic.messages for x in re.findall(pattern, m))
+            theirs = sorted(x for m in translated for x in re.findall(pattern, m))
+            if english != theirs:
+                problems.append(f"{where}: topic '{topic_id}' must keep every {name} of the English "
+                                f"({', '.join(english) or 'none'}), no more and no fewer.")
+    if "{hours}" not in str(retention.get("many", "")):
+        problems.append(f"{where}: retention 'many' must contain {{hours}}.")
+    verified = about.get("verified") is True
+    if not verified:
+        result.review_notes.append(f"Not verified: the {LANGUAGES[code].english_name} translation ({where}); "
+                                   "have a qualified translator check it.")
+    result.translations[code] = Translation(
+        code=code, english_name=LANGUAGES[code].english_name, verified=verified,
+        retention_one=str(retention.get("one", "")), retention_many=str(retention.get("many", "")),
+        labels=labels, messages=messages,
+    )
 
 
 def _check_finder(finder_yaml: Any, problems: List[Text]) -> Optional[Finder]:

@@ -7,6 +7,7 @@ import json
 from typing import Any, Dict, Mapping, Optional, Text
 
 from connectors.handoff.payload import destination_for
+from connectors.languages import ENGLISH, LANGUAGES
 
 # Shown when someone chose to skip; sent to the force as "not given".
 SKIPPED = "skipped"
@@ -45,10 +46,18 @@ def answers_from(slots: Mapping[Text, Any]) -> Dict[Text, Any]:
         },
         "area": slots.get("handoff_area"),
         "needs": {
-            "interpreter": needs[:60] if needs and _asks_for_interpreter(needs) else None,
+            "interpreter": needs[:60] if needs and _asks_for_interpreter(needs) else _conversation_language(slots),
             "accessibility": needs if needs and not _asks_for_interpreter(needs) else None,
         },
     }
+
+
+def _conversation_language(slots: Mapping[Text, Any]) -> Optional[Text]:
+    """"Interpreter needed: Polish" when the conversation was in another language (issue 18)."""
+    language = slots.get("language")
+    if language in LANGUAGES and language != ENGLISH:
+        return f"Interpreter needed: {LANGUAGES[language].english_name}"
+    return None
 
 
 def answers_digest(answers: Dict[Text, Any]) -> Text:

@@ -12,37 +12,47 @@ from typing import Dict, List, Optional, Sequence, Text
 from bot.actions.content_model import Content, Service, Topic
 from bot.actions.opening_hours import describe_hours, is_open, next_opening
 from bot.settings import load_settings
+from connectors.languages import ENGLISH
 
 
 @dataclass
 class Reply:
     text: Text
     buttons: List[Dict[Text, Text]] = field(default_factory=list)
+    language: Text = ENGLISH  # the language the text is in (the widget marks it up with it)
 
 
-def fill_placeholders(text: Text) -> Text:
+def fill_placeholders(text: Text, content: Optional[Content] = None, language: Text = ENGLISH) -> Text:
     hours = load_settings().conversation_retention_hours
-    return text.replace("{retention_period}", "1 hour" if hours == 1 else f"{hours} hours")
+    translation = content.translations.get(language) if content else None
+    if translation:
+        period = translation.retention_one if hours == 1 else translation.retention_many.replace("{hours}", str(hours))
+    else:
+        period = "1 hour" if hours == 1 else f"{hours} hours"
+    return text.replace("{retention_period}", period)
 
 
-def topic_buttons(content: Content, topic_ids: Sequence[Text]) -> List[Dict[Text, Text]]:
-    """A button for each topic; its payload is the topic's intent."""
+def topic_buttons(content: Content, topic_ids: Sequence[Text], language: Text = ENGLISH) -> List[Dict[Text, Text]]:
+    """A button for each topic, in `language` where translated; its payload is the topic's intent."""
     return [
-        {"title": content.topics[t].label, "payload": f"/{t}"} for t in topic_ids if t in content.topics
+        {"title": content.label_in(content.topics[t], language), "payload": f"/{t}"}
+        for t in topic_ids if t in content.topics
     ]
 
 
 def render_topic(
     content: Content, topic: Topic, now: datetime, with_buttons: bool = True, extra_buttons: Sequence[Text] = (),
-    age: Optional[int] = None, group: Optional[Text] = None,
+    age: Optional[int] = None, group: Optional[Text] = None, language: Text = ENGLISH,
 ) -> List[Reply]:
-    """The topic's messages, then its services (those open to someone of `age` and
-    `group`), with the buttons on the last message."""
-    replies = [Reply(fill_placeholders(m)) for m in topic.messages]
+    """The topic's messages (in `language` where translated), then its services (those open
+    to someone of `age` and `group`; their cards are in English), with the buttons on the
+    last message."""
+    messages, written_in = content.messages_in(topic, language)
+    replies = [Reply(fill_placeholders(m, content, written_in), language=written_in) for m in messages]
     replies += [Reply(render_service(s, content, now)) for s in content.services_for(topic, age, group)]
     if with_buttons:
         button_ids = list(dict.fromkeys(list(extra_buttons) + list(topic.buttons)))
-        replies[-1].buttons = topic_buttons(content, button_ids)
+        replies[-1].buttons = topic_buttons(content, button_ids, language)
     return replies
 
 

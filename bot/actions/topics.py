@@ -14,9 +14,11 @@ from rasa_sdk.executor import CollectingDispatcher
 from bot.actions.content_model import Content, Topic
 from bot.actions.content_store import content_store
 from bot.actions.opening_hours import uk_now
+from bot.actions.languages import not_understood_in_english, remember_language, reply_language
 from bot.actions.oversight import count
 from bot.actions.rendering import Reply, render_services, render_topic
 from bot.actions.young_people import young_person_age
+from connectors.languages import ENGLISH
 
 DANGER_TOPIC = "danger_now"
 FALLBACK_TOPIC = "nlu_fallback"
@@ -40,7 +42,8 @@ SECOND_NEED_CONFIDENCE = 0.2
 
 def send(dispatcher: CollectingDispatcher, replies: List[Reply]) -> None:
     for reply in replies:
-        dispatcher.utter_message(text=reply.text, buttons=reply.buttons or None)
+        # `lang`: the widget marks each message up with its language (issue 18).
+        dispatcher.utter_message(text=reply.text, buttons=reply.buttons or None, lang=reply.language)
 
 
 def latest_intent(tracker: Tracker) -> Text:
@@ -58,11 +61,11 @@ def intent_to_answer(tracker: Tracker) -> Text:
     return intent
 
 
-def intro_if_not_shown(tracker: Tracker, content: Content) -> List[Reply]:
+def intro_if_not_shown(tracker: Tracker, content: Content, language: Text = ENGLISH) -> List[Reply]:
     """The one-time notice: automated, not monitored, what is kept."""
     if tracker.get_slot("intro_shown"):
         return []
-    return render_topic(content, content.topics[INTRO_TOPIC], uk_now(), with_buttons=False)
+    return render_topic(content, content.topics[INTRO_TOPIC], uk_now(), with_buttons=False, language=language)
 
 
 def leave_active_form(tracker: Tracker) -> List[EventType]:
@@ -106,6 +109,12 @@ def young_person(tracker: Tracker) -> Tuple[bool, Optional[int]]:
     return said is not None and known is None, (int(age) if age is not None else None)
 
 
+def emergency_line(content: Content, language: Text) -> List[Reply]:
+    """The emergency message's first line (999, and 55 when it is not safe to speak)."""
+    messages, written_in = content.messages_in(content.topics[DANGER_TOPIC], language)
+    return [Reply(messages[0], language=written_in)]
+
+
 def count_answer(tracker: Tracker, content: Content, topic: Topic, started: bool) -> None:
     """For the oversight figures: the conversation's start, the topic answered, or a message
     not understood (with "did you mean" buttons or without) and the classifier's top guess."""
@@ -135,24 +144,29 @@ class ActionAnswerTopic(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[EventType]:
         content = content_store().current()
+        language = reply_language(tracker)
         intent = intent_to_answer(tracker)
         topic = content.topic(intent) or content.topics[FALLBACK_TOPIC]
-        intro = intro_if_not_shown(tracker, content)
+        intro = intro_if_not_shown(tracker, content, language)
         if intro and topic.id == "greet":
             topic = content.topics["menu"]  # the notice already says hello
         named = content.services_named_in(tracker.latest_message.get("text") or "") if topic.id == FALLBACK_TOPIC else []
         count_answer(tracker, content, content.topics[SERVICE_TOPIC] if named else topic, started=bool(intro))
+        remembered = remember_language(tracker)
         if named:
             # Not understood, but a service was named ("refuge no."): its details beat "sorry".
             send(dispatcher, intro + render_services(content, named, content.topics[SERVICE_TOPIC].buttons, uk_now()))
-            return [SlotSet("intro_shown", True)] + leave_active_form(tracker)
+            return [SlotSet("intro_shown", True)] + remembered + leave_active_form(tracker)
         first_time, age = young_person(tracker)
         other_nation_note = self._other_nation_note(tracker, content)
+        # Typed in a language the classifier cannot read: the emergency line comes first.
+        safety_first = emergency_line(content, language) if not_understood_in_english(tracker) else []
         intro += other_nation_note
         said_group = content.finder.group_said_in(tracker.latest_message.get("text") or "") if content.finder else None
         group = said_group or tracker.get_slot("support_group")
-        send(dispatcher, intro + self._answer(content, topic, tracker, first_time, age, group))
-        remembered = [SlotSet("support_group", said_group)] if said_group else []
+        send(dispatcher, safety_first + intro + self._answer(content, topic, tracker, first_time, age, group, language))
+        if said_group:
+            remembered.append(SlotSet("support_group", said_group))
         if other_nation_note:
             remembered.append(SlotSet("outside_england_and_wales", True))
         return ([SlotSet("intro_shown", True), SlotSet("young_age", age)] + remembered + topic_events(topic)
@@ -170,7 +184,7 @@ class ActionAnswerTopic(Action):
 
     @staticmethod
     def _answer(content: Content, topic: Topic, tracker: Tracker, just_said_under_18: bool,
-                age: Optional[int], group: Optional[Text]) -> List[Reply]:
+                age: Optional[int], group: Optional[Text], language: Text = ENGLISH) -> List[Reply]:
         """The topic, without services closed to someone of `age`; for someone who has just
         said they are under 18, the under-18 answer first (alone, if nothing else was understood)."""
         under_18 = content.topics[UNDER_18_TOPIC]
@@ -182,7 +196,8 @@ class ActionAnswerTopic(Action):
             extra = best_guesses(tracker, content)
         else:
             extra = second_need(ranking, topic.id, content.topic)
-        return first + render_topic(content, topic, uk_now(), extra_buttons=extra, age=age, group=group)
+        return first + render_topic(content, topic, uk_now(), extra_buttons=extra, age=age, group=group,
+                                    language=language)
 
 
 class ActionEmergency(Action):
@@ -195,10 +210,12 @@ class ActionEmergency(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[EventType]:
         content = content_store().current()
+        language = reply_language(tracker)
         follow_up = None if tracker.active_loop.get("name") else self._question_asked_too(tracker, content)
         now = uk_now()
-        emergency = render_topic(content, content.topics[DANGER_TOPIC], now, with_buttons=follow_up is None)
-        intro = intro_if_not_shown(tracker, content)
+        emergency = render_topic(content, content.topics[DANGER_TOPIC], now, with_buttons=follow_up is None,
+                                 language=language)
+        intro = intro_if_not_shown(tracker, content, language)
         count(tracker, "danger_now")
         if intro:
             count(tracker, "conversation_started")
@@ -206,11 +223,12 @@ class ActionEmergency(Action):
             count(tracker, "topic_answered", follow_up.id)
         replies = emergency + intro
         if follow_up:
-            replies += render_topic(content, follow_up, now)
+            replies += render_topic(content, follow_up, now, language=language)
         send(dispatcher, replies)
         # An age given with the danger still shapes every answer after it.
         _, age = young_person(tracker)
-        return [SlotSet("intro_shown", True), SlotSet("young_age", age)] + (topic_events(follow_up) if follow_up else [])
+        return ([SlotSet("intro_shown", True), SlotSet("young_age", age)] + remember_language(tracker)
+                + (topic_events(follow_up) if follow_up else []))
 
     @staticmethod
     def _question_asked_too(tracker: Tracker, content: Content) -> Optional[Topic]:

@@ -120,12 +120,14 @@ def script_language(text: Text) -> Optional[Text]:
     counts: Dict[Text, int] = {}
     for char in text:
         point = ord(char)
-        for code, first, last in SCRIPTS:
+        for language, first, last in SCRIPTS:
             if first <= point <= last:
-                counts[code] = counts.get(code, 0) + 1
+                counts[language] = counts.get(language, 0) + 1
     latin = sum(char.isascii() and char.isalpha() for char in text)
-    code, most = max(counts.items(), key=lambda item: item[1], default=(None, 0))
-    return code if most and most >= latin else None
+    if not counts:
+        return None
+    code = max(counts, key=counts.__getitem__)
+    return code if counts[code] >= latin else None
 
 
 def plain(text: Text) -> Text:
