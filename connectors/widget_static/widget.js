@@ -49,6 +49,7 @@ function main() {
     displayName: TEXT.defaultName,
     refusal: null, // for a site not in the partner list: the server's own words
     partnerLoaded: null,
+    language: null, // chosen in the panel; sent with every message
   };
   state.continuing = Boolean(state.conversationId);
 
@@ -60,7 +61,9 @@ function main() {
     forgetConversation: () => panel.forgetConversation("quick_exit"),
     overlayParent: () => panel.shadowRoot(),
   });
-  panel = createPanel({ config, state, transport, exitButton: quickExit.button() });
+  panel = createPanel({
+    config, state, transport, exitButton: quickExit.button(), onLanguage: (code) => quickExit.setLanguage(code),
+  });
 
   const colour = config.colour || DEFAULT_COLOUR;
   quickExit.addSkipLink(colour, config.stylesheet);

@@ -145,9 +145,11 @@ class Chat:
     """One conversation over the REST channel or the widget channel: type, or press a
     button the assistant offered, by its title."""
 
-    def __init__(self, stack: Stack, channel: str, site: str = "force") -> None:
-        """site: the widget's page, "force" or "partner" (two partners in the test list)."""
-        self.stack, self.channel = stack, channel
+    def __init__(self, stack: Stack, channel: str, site: str = "force", language: Optional[str] = None) -> None:
+        """site: the widget's page, "force" or "partner" (two partners in the test list);
+        language: one chosen in the widget, sent with every message."""
+        self.stack, self.channel, self.language = stack, channel, language
+        self.replies: List[Dict] = []
         self.origin = f"http://localhost:{stack.force_port if site == 'force' else stack.partner_port}"
         self.id = f"chat-{uuid.uuid4().hex}"
         self.name = f"Tester {uuid.uuid4().hex[:12]}"
@@ -164,11 +166,14 @@ class Chat:
             response.raise_for_status()
             replies = response.json()
         else:
-            response = requests.post(f"{self.stack.widget}/message", json={"conversation_id": self.id, **body},
+            chosen = {"language": self.language} if self.language else {}
+            response = requests.post(f"{self.stack.widget}/message",
+                                     json={"conversation_id": self.id, **body, **chosen},
                                      headers={"Origin": self.origin}, timeout=60)
             response.raise_for_status()
             replies = response.json()["messages"]
         self.buttons = [b for r in replies for b in r.get("buttons") or []]
+        self.replies = replies
         return replies
 
     def say(self, text: str) -> List[str]:

@@ -3,7 +3,7 @@
 // it, and so does the content studio's preview, so staff see exactly what the public sees.
 
 import { el, hiddenText } from "./dom.js";
-import { TEXT } from "./text.js";
+import { LANGUAGES, TEXT } from "./text.js";
 
 // https:// addresses become links; everything else stays a text node.
 const URL_PATTERN = /https:\/\/[^\s<>"'`]+/g;
@@ -15,20 +15,24 @@ export function renderBotMessage(message, onChoose) {
   if (!text && buttons.length === 0) return null;
   const node = el("div", { class: "wp-msg wp-msg--bot" }, [hiddenText(TEXT.botSays)]);
   if (text) {
-    const paragraph = el("p", { class: "wp-msg__text" });
+    // The language it is written in, so screen readers and fonts get it right; Urdu right to left.
+    const language = LANGUAGES[message.lang] ? message.lang : "en";
+    const paragraph = el("p", { class: "wp-msg__text", lang: language, dir: LANGUAGES[language].dir });
     appendWithLinks(paragraph, text);
     node.append(paragraph);
   }
-  if (buttons.length) node.append(renderChoices(buttons, onChoose));
+  if (buttons.length) node.append(renderChoices(buttons, onChoose, message.lang));
   return node;
 }
 
-function renderChoices(buttons, onChoose) {
+function renderChoices(buttons, onChoose, lang) {
   const group = el("div", { class: "wp-choices", role: "group", "aria-label": TEXT.choices });
+  const language = LANGUAGES[lang] ? lang : "en";
   for (const button of buttons) {
     const onclick = (event) => onChoose(button, group, event.currentTarget);
-    group.append(el("button", { type: "button", class: "wp-choice", text: button.title, onclick }));
+    group.append(el("button", { type: "button", class: "wp-choice", text: button.title, onclick, dir: "auto" }));
   }
+  group.setAttribute("lang", language);
   return group;
 }
 

@@ -3,14 +3,15 @@
 
 import { chatIcon, createHost, el, hiddenText } from "./dom.js";
 import { removeStoredId, readStoredId } from "./transport.js";
-import { TEXT } from "./text.js";
+import { LANGUAGES, TEXT } from "./text.js";
 import { renderBotMessage } from "./messages.js";
 
 const GREETING = "hello";
 
 // config: from the embedding script (widget.js). state: shared with the transport.
 // exitButton: the quick exit's button, shown above the launcher.
-export function createPanel({ config, state, transport, exitButton }) {
+// onLanguage(code): the conversation's language changed (the quick exit relabels itself).
+export function createPanel({ config, state, transport, exitButton, onLanguage = () => {} }) {
   const ui = {};
 
   function addWidget(colour) {
@@ -123,7 +124,38 @@ export function createPanel({ config, state, transport, exitButton }) {
       ui.input,
       ui.send,
     ]);
-    return el("div", { class: "wp-footer" }, [ui.error, ui.form, ui.announce]);
+    return el("div", { class: "wp-footer" }, [ui.error, ui.form, buildLanguageChooser(), ui.announce]);
+  }
+
+  // Any of the languages the assistant answers in; the choice holds for the conversation
+  // (it is sent with every message) and is kept nowhere on the device.
+  function buildLanguageChooser() {
+    const options = Object.entries(LANGUAGES).map(([code, language]) =>
+      el("option", { value: code, lang: code, text: language.name }),
+    );
+    ui.language = el("select", { id: "wp-language", class: "wp-language__select", onchange: onLanguageChosen }, options);
+    return el("div", { class: "wp-language" }, [
+      el("label", { for: "wp-language", class: "wp-language__label", text: TEXT.language }),
+      ui.language,
+    ]);
+  }
+
+  function onLanguageChosen() {
+    const code = ui.language.value;
+    state.language = code;
+    showLanguage(code);
+    // The menu, in the language chosen, says at once what the assistant can do in it.
+    converse({ text: "menu" }, LANGUAGES[code].name);
+  }
+
+  // The words of the panel itself in the conversation's language, where translated.
+  function showLanguage(code) {
+    const language = LANGUAGES[code] || LANGUAGES.en;
+    ui.input.placeholder = language.placeholder || TEXT.placeholder;
+    ui.input.setAttribute("lang", code);
+    ui.input.setAttribute("dir", "auto");
+    ui.send.textContent = language.send || TEXT.send;
+    onLanguage(code);
   }
 
   // ---------------------------------------------------------------- open and close
@@ -255,6 +287,7 @@ export function createPanel({ config, state, transport, exitButton }) {
     setBusy(true);
     try {
       const body = Object.assign({ conversation_id: transport.conversationId() }, payload);
+      if (state.language) body.language = state.language;
       const reply = await transport.postMessage(body);
       if (generation !== state.generation) return false;
       state.continuing = false;
@@ -277,6 +310,9 @@ export function createPanel({ config, state, transport, exitButton }) {
       const node = message && typeof message === "object" ? renderBotMessage(message, choose) : null;
       if (node) ui.log.append(node);
     }
+    // Written to in another language, the assistant answers in it: so does the panel.
+    const answeredIn = messages.map((message) => message && message.lang).find((lang) => lang && lang !== "en");
+    if (!state.language && answeredIn && LANGUAGES[answeredIn]) showLanguage(answeredIn);
     // The greeting has no turn start: leave the emergency line and safety note in view.
     if (turnStart) scrollToTurn(turnStart);
   }

@@ -4,7 +4,7 @@
 // replaces this page in the tab's history with a neutral one.
 
 import { createHost, el } from "./dom.js";
-import { TEXT } from "./text.js";
+import { LANGUAGES, TEXT } from "./text.js";
 
 const SHIFT_WINDOW_MS = 5000;
 
@@ -32,6 +32,7 @@ export function createQuickExit({ exitUrl, hidePanel, forgetConversation, overla
     return el("div", { class: "wp-exit" }, [
       el("button", { type: "button", class: "wp-exit__button", onclick: exitPage }, [
         el("span", { class: "wp-exit__label", text: TEXT.exit }),
+        (parts.translated = el("span", { class: "wp-exit__translated", hidden: true })),
         parts.indicator,
       ]),
       parts.shiftStatus,
@@ -145,5 +146,18 @@ export function createQuickExit({ exitUrl, hidePanel, forgetConversation, overla
     if (parts.shiftStatus) parts.shiftStatus.textContent = message;
   }
 
-  return { addSkipLink, button, listen };
+  // In the conversation's language too, beside the English: someone may need it fast.
+  function setLanguage(code) {
+    const language = LANGUAGES[code];
+    if (!parts.translated) return;
+    const translated = language && language.exit ? language.exit : "";
+    parts.translated.textContent = translated;
+    parts.translated.hidden = !translated;
+    if (translated) {
+      parts.translated.setAttribute("lang", code);
+      parts.translated.setAttribute("dir", language.dir);
+    }
+  }
+
+  return { addSkipLink, button, listen, setLanguage };
 }

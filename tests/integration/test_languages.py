@@ -1,0 +1,94 @@
+"""The community languages on the running assistant (issue 18): a message in each language
+is answered in it, the emergency line first; danger in it gets the whole emergency reply in
+it; a language chosen in the widget holds, buttons included; and a contact request made in
+another language tells the force which interpreter is needed."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.integration.test_consent import inbox_handoff
+from tests.support.stack import Chat, Stack
+
+# Written for these tests (the independent sets are for the NLU tests: tests/languages/).
+HELLO = {
+    "pl": "dzień dobry, potrzebuję informacji",
+    "pa": "ਸਤ ਸ੍ਰੀ ਅਕਾਲ, ਮੈਨੂੰ ਜਾਣਕਾਰੀ ਚਾਹੀਦੀ ਹੈ",
+    "gu": "નમસ્તે, મારે માહિતી જોઈએ છે",
+    "pt": "bom dia, queria informações sobre os meus direitos",
+    "ro": "bună ziua, aș dori informații despre drepturile mele",
+    "ur": "السلام علیکم، مجھے معلومات چاہئیں",
+}
+DANGER = {
+    "pl": "pomocy on tu jest i ma nóż",
+    "pa": "ਬਚਾਓ ਉਹ ਮੈਨੂੰ ਮਾਰ ਦੇਵੇਗਾ",
+    "gu": "બચાવો તે મને મારી નાખશે",
+    "pt": "socorro ele está aqui com uma faca",
+    "ro": "ajutor mă omoară",
+    "ur": "بچاؤ وہ مجھے مار دے گا",
+}
+
+
+def emergency_line(content, code: str) -> str:
+    return content.translations[code].messages["danger_now"][0]
+
+
+@pytest.mark.parametrize("code", sorted(HELLO))
+def test_a_message_in_another_language_is_answered_in_it_with_the_emergency_line_first(stack: Stack, content, code):
+    chat = Chat(stack, "widget")
+    chat.say(HELLO[code])
+    first, *rest = chat.replies
+    assert first == {"text": emergency_line(content, code), "lang": code}
+    said = [reply.get("text") for reply in rest]
+    assert content.translations[code].messages["menu"][0] in said  # the menu, in that language
+    menu_titles = {button["title"] for button in chat.buttons}
+    assert content.translations[code].labels["interpreter"] in menu_titles
+
+
+@pytest.mark.parametrize("code", sorted(DANGER))
+def test_danger_in_another_language_gets_the_whole_emergency_reply_in_it_first(stack: Stack, content, code):
+    chat = Chat(stack, "widget")
+    chat.say(DANGER[code])
+    danger_now = content.translations[code].messages["danger_now"]
+    assert [reply["text"] for reply in chat.replies[:len(danger_now)]] == list(danger_now)
+    assert all(reply.get("lang") == code for reply in chat.replies[:len(danger_now)])
+    assert any("999" in reply["text"] and "55" in reply["text"] for reply in chat.replies[:1])
+
+
+def test_a_chosen_language_holds_for_typed_english_and_for_buttons(stack: Stack, content):
+    chat = Chat(stack, "widget", language="ur")
+    chat.say("menu")
+    assert content.translations["ur"].messages["menu"][0] in [reply["text"] for reply in chat.replies]
+    chat.press(content.translations["ur"].labels["clares_law"])
+    assert chat.replies[0] == {"text": content.translations["ur"].messages["clares_law"][0], "lang": "ur"}
+
+
+def test_buttons_pressed_after_a_message_in_another_language_stay_in_it(stack: Stack, content):
+    chat = Chat(stack, "widget")
+    chat.say(HELLO["pl"])
+    chat.press(content.translations["pl"].labels["support_options"])
+    assert chat.replies[0]["text"] == content.translations["pl"].messages["support_options"][0]
+    chat.press(content.translations["pl"].labels["domestic_abuse"])
+    assert chat.replies[0]["text"] == content.translations["pl"].messages["domestic_abuse"][0]
+    # Not translated: said in English, and marked as English.
+    chat.press(content.translations["pl"].labels["domestic_abuse_protection_order"])
+    assert chat.replies[0] == {"text": content.topics["domestic_abuse_protection_order"].messages[0], "lang": "en"}
+
+
+def test_a_contact_request_made_in_another_language_asks_for_an_interpreter(stack: Stack, content):
+    chat = Chat(stack, "widget", language="pl")
+    chat.say(HELLO["pl"])
+    chat.reach_the_consent_question(content)
+    chat.press(content.handoff.button_labels["send_it"])
+    received = inbox_handoff(stack, chat.name)
+    assert "Interpreter needed: Polish" in json.dumps(received)
+
+
+def test_a_language_the_widget_does_not_offer_is_refused_kindly(stack: Stack):
+    import requests
+
+    answer = requests.post(f"{stack.widget}/message", json={"conversation_id": "lang-test-1234", "text": "hi",
+                                                            "language": "xx"},
+                           headers={"Origin": f"http://localhost:{stack.force_port}"}, timeout=30)
+    assert answer.status_code == 400 and "try again" in answer.json()["error"]["message"]
