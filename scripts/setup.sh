@@ -5,7 +5,7 @@
 #   3. a trained model, when the training data, domain or config changed
 #   4. the content studio's stylesheet, from GOV.UK Frontend (npm, pinned in package-lock.json)
 #   5. with --for-tests (scripts/test.sh): Debian's Chromium, PostgreSQL, Redis and nginx
-#      (apt), when missing; with --scaled (scripts/run.sh --scaled): PostgreSQL, Redis and
+#      and Noto fonts (apt), when missing; with --scaled (scripts/run.sh --scaled): PostgreSQL, Redis and
 #      nginx. The default mode needs none of them.
 # Safe to run again and again.
 set -euo pipefail
@@ -78,6 +78,8 @@ install_test_tools() {
   # The browser tests (tests/browser/) drive the system's Chromium with Playwright (pip,
   # above); Playwright's own browser downloads are never used.
   apt_install chromium "test -x /usr/bin/chromium" "the browser tests"
+  # Letters for the widget in Panjabi, Gujarati and Urdu (tests/browser/test_languages.py).
+  apt_install fonts-noto-core "fc-list :lang=pa | grep -q . && fc-list :lang=gu | grep -q ." "the browser tests in other scripts"
   install_scaled_servers
 
 }

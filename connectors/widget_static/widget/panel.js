@@ -204,7 +204,8 @@ export function createPanel({ config, state, transport, exitButton, onLanguage =
   function appendUserMessage(text) {
     const node = el("div", { class: "wp-msg wp-msg--user" }, [
       hiddenText(TEXT.youSaid),
-      el("p", { class: "wp-msg__text", text }),
+      // In whatever language it was typed: the browser finds its direction from the text.
+      el("p", { class: "wp-msg__text", text, dir: "auto", lang: state.language || undefined }),
     ]);
     ui.log.append(node);
     return node;
