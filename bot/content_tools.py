@@ -16,6 +16,7 @@ from typing import List, Optional, Text, Union
 from bot.actions.content_model import Content, Service, Topic
 from bot.actions.content_store import check_directory
 from bot.actions.opening_hours import describe_hours
+from connectors.languages import LANGUAGES
 from bot.actions.rendering import fill_placeholders
 from bot.settings import PROJECT_ROOT, load_settings
 
@@ -99,15 +100,34 @@ def _topic_html(topic: Topic, content: Content) -> Text:
     )
     return (
         f'<section id="topic-{topic.id}"><h3>{html.escape(topic.label)} <code>{topic.id}</code></h3>{messages}'
-        f'{"<ul>" + services + "</ul>" if services else ""}<p>{buttons}</p><p class="meta">{_status(topic)}</p></section>'
+        f'{"<ul>" + services + "</ul>" if services else ""}<p>{buttons}</p><p class="meta">{_status(topic)}</p>'
+        f'{_translations_html(topic, content)}</section>'
     )
+
+
+def _translations_html(topic: Topic, content: Content) -> Text:
+    """Each translation of the topic beside the English, for a translator to check."""
+    rows = []
+    for code, translation in sorted(content.translations.items()):
+        if topic.id not in translation.messages:
+            continue
+        info = LANGUAGES[code]
+        status = '<span class="ok">verified</span>' if translation.verified else '<span class="todo">NOT VERIFIED</span>'
+        for english, translated in zip(topic.messages, translation.messages[topic.id]):
+            rows.append(f'<tr><td>{html.escape(info.english_name)} ({status})</td><td>{html.escape(english)}</td>'
+                        f'<td lang="{code}" dir="{info.direction}">{html.escape(translated)}</td></tr>')
+    if not rows:
+        return ""
+    return ('<table class="translations"><tr><th>Language</th><th>English</th><th>Translation</th></tr>'
+            + "".join(rows) + "</table>")
 
 
 STYLE = """body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;line-height:1.5}
 .bubble{background:#eef3f8;border-radius:.6rem;padding:.5rem .8rem;max-width:40rem}
 .button{display:inline-block;border:1px solid #1d4f91;border-radius:1rem;padding:.1rem .7rem;margin:.2rem;color:#1d4f91}
 .meta{font-size:.85rem;color:#444}.todo{color:#a00;font-weight:bold}.ok{color:#060}
-section{border-top:1px solid #ccc;padding-top:.5rem}"""
+section{border-top:1px solid #ccc;padding-top:.5rem}
+.translations{border-collapse:collapse;font-size:.9rem}.translations td,.translations th{border:1px solid #ccc;padding:.3rem;vertical-align:top}"""
 
 
 def render_preview(content: Content, review_notes: List[Text]) -> Text:

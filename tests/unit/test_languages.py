@@ -2,6 +2,7 @@
 written independently of the code (tests/languages/README.md)."""
 from __future__ import annotations
 
+import html
 from pathlib import Path
 from typing import Dict, List, Tuple
 
@@ -89,3 +90,33 @@ def test_accents_do_not_matter_to_the_danger_phrases():
     assert plain("Mă omoară!") == plain("ma omoara") == "ma omoara"
     assert plain("Zabije mnie, POMOCY") == "zabije mnie pomocy"
     assert plain("ਮਦਦ ਕਰੋ!") == "ਮਦਦ ਕਰੋ"
+
+
+def test_the_content_preview_shows_each_translation_beside_the_english(tmp_path):
+    from bot.actions.content_store import check_directory
+    from bot.content_tools import render_preview
+    from bot.settings import PROJECT_ROOT
+
+    result = check_directory(PROJECT_ROOT / "bot" / "content")
+    page = render_preview(result.content, result.review_notes)
+    polish = html.escape(result.content.translations["pl"].messages["clares_law"][0])
+    english = html.escape(result.content.topics["clares_law"].messages[0])
+    assert polish in page
+    row = page.split(polish)[0].rsplit("<tr>", 1)[1]
+    assert "Polish" in row and "NOT VERIFIED" in row and english in row
+    assert 'lang="ur" dir="rtl"' in page
+    assert any("Not verified: the Urdu translation" in note for note in result.review_notes)
+
+
+def test_a_translation_that_loses_a_number_is_refused(tmp_path):
+    import shutil
+
+    from bot.actions.content_store import check_directory
+    from bot.settings import PROJECT_ROOT
+
+    content = tmp_path / "content"
+    shutil.copytree(PROJECT_ROOT / "bot" / "content", content)
+    polish = content / "translations" / "pl.yml"
+    polish.write_text(polish.read_text(encoding="utf-8").replace("55", "5", 1), encoding="utf-8")
+    problems = check_directory(content).problems
+    assert any("translations/pl.yml: topic 'danger_now' must keep every number" in p for p in problems), problems
