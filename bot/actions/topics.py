@@ -11,7 +11,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActiveLoop, EventType, SlotSet, UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.actions.content_model import Content, Topic
+from bot.actions.content_model import ANSWERED_WITH, Content, Topic
 from bot.actions.content_store import content_store
 from bot.actions.opening_hours import uk_now
 from bot.actions.languages import not_understood_in_english, remember_language, reply_language
@@ -58,7 +58,7 @@ def intent_to_answer(tracker: Tracker) -> Text:
     confidence = (tracker.latest_message.get("intent") or {}).get("confidence") or 0
     if intent == "inform" and confidence < SURE_OF_AN_UNPROMPTED_ANSWER:
         return FALLBACK_TOPIC
-    return intent
+    return ANSWERED_WITH.get(intent, intent)
 
 
 def intro_if_not_shown(tracker: Tracker, content: Content, language: Text = ENGLISH) -> List[Reply]:
@@ -238,7 +238,7 @@ class ActionEmergency(Action):
             if name in NOT_QUESTIONS:
                 continue
             if (ranked.get("confidence") or 0) >= FOLLOW_UP_CONFIDENCE:
-                return content.topic(name)
+                return content.topic(ANSWERED_WITH.get(name, name))
             return None
         return None
 

@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from tests.integration.test_consent import inbox_handoff
+from tests.support.handoff import wait_for
 from tests.support.stack import Chat, Stack
 
 # Written for these tests (the independent sets are for the NLU tests: tests/languages/).
@@ -54,6 +54,8 @@ def test_danger_in_another_language_gets_the_whole_emergency_reply_in_it_first(s
     assert [reply["text"] for reply in chat.replies[:len(danger_now)]] == list(danger_now)
     assert all(reply.get("lang") == code for reply in chat.replies[:len(danger_now)])
     assert any("999" in reply["text"] and "55" in reply["text"] for reply in chat.replies[:1])
+    # Then the menu, in the same language: the English classifier's guesses are not used.
+    assert content.translations[code].messages["menu"][0] in [reply.get("text") for reply in chat.replies]
 
 
 def test_a_chosen_language_holds_for_typed_english_and_for_buttons(stack: Stack, content):
@@ -79,10 +81,13 @@ def test_buttons_pressed_after_a_message_in_another_language_stay_in_it(stack: S
 def test_a_contact_request_made_in_another_language_asks_for_an_interpreter(stack: Stack, content):
     chat = Chat(stack, "widget", language="pl")
     chat.say(HELLO["pl"])
+    # A name that reads as Polish is an answer to the form's question, not a way out of the form.
+    chat.name = f"Zofia Wiśniewska-Dąbrowska {chat.id[-6:]}"
     chat.reach_the_consent_question(content)
     chat.press(content.handoff.button_labels["send_it"])
-    received = inbox_handoff(stack, chat.name)
-    assert "Interpreter needed: Polish" in json.dumps(received)
+    received = wait_for(lambda: [h for h in stack.received_handoffs() if chat.name in json.dumps(h, ensure_ascii=False)],
+                        "the handoff", deadline_s=60)
+    assert "Interpreter needed: Polish" in json.dumps(received[0])
 
 
 def test_a_language_the_widget_does_not_offer_is_refused_kindly(stack: Stack):

@@ -271,7 +271,7 @@ def running_stack(folder: Path, extra_env: Optional[Dict[str, str]] = None) -> I
             start(PYTHON, "-m", "bot.action_server")
             start(PYTHON, "-m", "bot.server", "run", "--model", str(model), "--endpoints", "bot/endpoints.yml",
                   "--credentials", "bot/credentials.yml", "--port", str(rasa_port),
-                  "--enable-api", "--auth-token", api_token)
+                  "--enable-api", f"--auth-token={api_token}")  # "=": a token may start with "-"
             wait_until_up(f"http://127.0.0.1:{action_port}/health", processes, log_path)
             wait_until_up(f"http://localhost:{rasa_port}/webhooks/widget/", processes, log_path)
             wait_until_up(f"http://localhost:{inbox_port}/healthz", processes, log_path)
