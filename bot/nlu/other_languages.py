@@ -188,11 +188,11 @@ class OtherLanguages(GraphComponent, IntentClassifier):
         if self._guesser is None:
             self._guesser = LanguageGuesser.load()
         for message in messages:
-            self._read(message, self._guesser)
+            self.read_message(message, self._guesser)
         return messages
 
     @staticmethod
-    def _read(message: Message, guesser: LanguageGuesser) -> None:
+    def read_message(message: Message, guesser: LanguageGuesser) -> None:
         text = message.get(TEXT) or ""
         code = guesser.language_of(text)
         already_danger = (message.get(INTENT) or {}).get("name") == DANGER_INTENT

@@ -30,7 +30,7 @@ def messages_of(kind: str, code: str) -> Dict[str, List[str]]:
 def read(guesser: LanguageGuesser, text: str, intent: str = "nlu_fallback") -> Tuple[str, str]:
     message = Message(data={"text": text})
     message.set("intent", {"name": intent, "confidence": 0.4})
-    OtherLanguages._read(message, guesser)
+    OtherLanguages.read_message(message, guesser)
     return message.get("language"), message.get("intent")["name"]
 
 
