@@ -6,7 +6,7 @@ content_validation.py has found nothing wrong with it.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Dict, Iterable, List, Optional, Text, Tuple
 
@@ -207,6 +207,18 @@ class HandoffOptions:
     def button(self, key: Text, payload: Text) -> Dict[Text, Text]:
         return {"title": self.button_labels[key], "payload": payload}
 
+    def translated(self, words: Dict[Text, Dict[Text, Text]]) -> "HandoffOptions":
+        """These options with the words `words` gives (by part, then id); the rest as they are."""
+        def choices(part: Text, items: Tuple[Choice, ...]) -> Tuple[Choice, ...]:
+            return tuple(Choice(c.id, words.get(part, {}).get(c.id, c.label)) for c in items)
+
+        return replace(
+            self, topics=choices("topics", self.topics), methods=choices("methods", self.methods),
+            someone_else_answers=choices("someone_else_answers", self.someone_else_answers),
+            summary_labels={**self.summary_labels, **words.get("summary_labels", {})},
+            button_labels={**self.button_labels, **words.get("buttons", {})},
+        )
+
     @staticmethod
     def label_of(choices: Tuple[Choice, ...], choice_id: Optional[Text]) -> Optional[Text]:
         return next((c.label for c in choices if c.id == choice_id), None)
@@ -224,6 +236,9 @@ class Translation:
     retention_many: Text  # "{hours} hours"
     labels: Dict[Text, Text] = field(default_factory=dict)  # topic id -> button words
     messages: Dict[Text, Tuple[Text, ...]] = field(default_factory=dict)  # topic id -> messages
+    # The contact form's words (handoff.yml): part (topics, methods, someone_else_answers,
+    # summary_labels, buttons) -> id -> words.
+    handoff: Dict[Text, Dict[Text, Text]] = field(default_factory=dict)
 
 
 @dataclass
@@ -233,6 +248,16 @@ class Content:
     services: Dict[Text, Service] = field(default_factory=dict)
     topics: Dict[Text, Topic] = field(default_factory=dict)
     translations: Dict[Text, Translation] = field(default_factory=dict)
+    # The language this content answers in (in_language): topics are rendered in it where
+    # translated, and `handoff` holds the contact form's words in it.
+    language: Text = ENGLISH
+
+    def in_language(self, language: Text) -> "Content":
+        """The same content, answering in `language` (English where not translated)."""
+        translation = self.translations.get(language)
+        if translation is None:
+            return self
+        return replace(self, language=language, handoff=self.handoff.translated(translation.handoff))
 
     def messages_in(self, topic: Topic, language: Text) -> Tuple[Tuple[Text, ...], Text]:
         """The topic's messages in `language` if translated, else in English; and which it is."""

@@ -14,6 +14,7 @@ from rasa_sdk import FormValidationAction, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.actions.content_store import content_store
+from bot.actions.languages import reply_language
 from bot.actions.opening_hours import uk_now
 from bot.actions.rendering import render_topic
 from bot.actions.topics import send
@@ -36,16 +37,16 @@ class FormValidation(FormValidationAction, ABC):
         """Explains (the topic `say_why`) and asks again; after MAX_TRIES, another way."""
         tries = int(tracker.get_slot(self.tries_slot) or 0) + 1
         if tries >= MAX_TRIES:
-            return {**self.another_way(slot, dispatcher), self.tries_slot: None}
-        self.say(dispatcher, say_why)
+            return {**self.another_way(slot, dispatcher, tracker), self.tries_slot: None}
+        self.say(dispatcher, say_why, tracker)
         return {slot: None, self.tries_slot: tries}
 
     @abstractmethod
-    def another_way(self, slot: Text, dispatcher: CollectingDispatcher) -> Dict[Text, Any]:
+    def another_way(self, slot: Text, dispatcher: CollectingDispatcher, tracker: Tracker) -> Dict[Text, Any]:
         """What the form does instead of asking `slot` again; each form says."""
         raise NotImplementedError
 
     @staticmethod
-    def say(dispatcher: CollectingDispatcher, topic_id: Text) -> None:
-        content = content_store().current()
+    def say(dispatcher: CollectingDispatcher, topic_id: Text, tracker: Tracker) -> None:
+        content = content_store().current().in_language(reply_language(tracker))
         send(dispatcher, render_topic(content, content.topics[topic_id], uk_now(), with_buttons=False))

@@ -17,12 +17,13 @@ from rasa_sdk.types import DomainDict
 
 from bot.actions.consent import YES, carries_other_answers, consent_answer
 from bot.actions.contact_details import is_skip, normalise_email, normalise_uk_phone, wants_another_way, yes_or_no
-from bot.actions.content_model import OUTSIDE, Content, HandoffOptions
+from bot.actions.content_model import OUTSIDE, Choice, Content, HandoffOptions
 from bot.actions.content_store import content_store
 from bot.actions.form_validation import FormValidation
 from bot.actions.handoff_answers import SKIPPED, answers_digest, answers_from
 from bot.actions.handoff_form import CHANGEABLE, HANDOFF_SLOTS, cleared_by_changing, clear_handoff, slots_to_ask
 from bot.actions.opening_hours import uk_now
+from bot.actions.languages import reply_language
 from bot.actions.oversight import count, source_of
 from bot.actions.rendering import render_topic
 from bot.actions.topics import send
@@ -64,12 +65,21 @@ class ValidateHandoffForm(FormValidation):
         return slots_to_ask(tracker)
 
     @staticmethod
-    def _options() -> HandoffOptions:
-        return content_store().current().handoff
+    def _options(tracker: Tracker) -> HandoffOptions:
+        """The form's words in the conversation's language."""
+        return content_store().current().in_language(reply_language(tracker)).handoff
+
+    @staticmethod
+    def _choices(tracker: Tracker, part: Text) -> Tuple[Choice, ...]:
+        """A part's choices in the conversation's language and in English: a typed label
+        matches in either."""
+        content = content_store().current()
+        translated = content.in_language(reply_language(tracker)).handoff
+        return tuple(getattr(translated, part)) + tuple(getattr(content.handoff, part))
 
     def validate_handoff_topic(self, value: Any, dispatcher, tracker, domain) -> Dict[Text, Any]:
         text = str(value).lower()
-        topic = _match_choice(text, self._options().topics)
+        topic = _match_choice(text, self._choices(tracker, "topics"))
         if topic is None and any(word in text for word in ("police", "officer", "copper", "pc ")):
             topic = "police_abuse"
         return {"handoff_topic": topic or "other"}
@@ -79,7 +89,7 @@ class ValidateHandoffForm(FormValidation):
 
     def validate_contact_method(self, value: Any, dispatcher, tracker, domain) -> Dict[Text, Any]:
         text = str(value).lower()
-        method = _match_choice(text, self._options().methods)
+        method = _match_choice(text, self._choices(tracker, "methods"))
         if method is None:
             if "email" in text or "e-mail" in text:
                 method = "email"
@@ -95,9 +105,9 @@ class ValidateHandoffForm(FormValidation):
         """Back to the choice of how to be contacted."""
         return {"contact_method": None, "contact_phone": None, "contact_email": None, self.tries_slot: None}
 
-    def another_way(self, slot: Text, dispatcher: CollectingDispatcher) -> Dict[Text, Any]:
+    def another_way(self, slot: Text, dispatcher: CollectingDispatcher, tracker: Tracker) -> Dict[Text, Any]:
         """After three unreadable numbers or emails: say so, and choose again."""
-        self.say(dispatcher, "handoff_too_many_tries")
+        self.say(dispatcher, "handoff_too_many_tries", tracker)
         return self._choose_method_again()
 
     def validate_contact_phone(self, value: Any, dispatcher, tracker, domain) -> Dict[Text, Any]:
@@ -127,7 +137,7 @@ class ValidateHandoffForm(FormValidation):
         return {"others_may_answer": yes_or_no(str(value), unsure_means="yes")}
 
     def validate_if_someone_else_answers(self, value: Any, dispatcher, tracker, domain) -> Dict[Text, Any]:
-        choice = _match_choice(str(value), self._options().someone_else_answers)
+        choice = _match_choice(str(value), self._choices(tracker, "someone_else_answers"))
         return {"if_someone_else_answers": choice or _free_text(value)}
 
     def validate_handoff_area(self, value: Any, dispatcher, tracker, domain) -> Dict[Text, Any]:
@@ -152,9 +162,9 @@ class ValidateHandoffForm(FormValidation):
         return {"handoff_confirm": None, "handoff_unclear_answers": unclear}
 
     def validate_handoff_change(self, value: Any, dispatcher, tracker, domain) -> Dict[Text, Any]:
-        labels = self._options().summary_labels
+        labels, english = self._options(tracker).summary_labels, content_store().current().handoff.summary_labels
         text = str(value).strip().lower()
-        field = next((f for f in CHANGEABLE if text in (f, labels.get(f, "").lower())), None)
+        field = next((f for f in CHANGEABLE if text in (f, labels.get(f, "").lower(), english.get(f, "").lower())), None)
         if field is None:
             return {"handoff_change": None}
         cleared = {slot: None for slot in cleared_by_changing(field)}
@@ -214,7 +224,7 @@ class ActionFinishHandoff(Action):
         return "action_finish_handoff"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
-        content = content_store().current()
+        content = content_store().current().in_language(reply_language(tracker))
         reference = None
         if tracker.get_slot("handoff_go_ahead") is False:
             topic_id = "handoff_declined"

@@ -12,6 +12,7 @@ from rasa_sdk.types import DomainDict
 
 from bot.actions.content_model import Content
 from bot.actions.content_store import content_store
+from bot.actions.languages import reply_language
 from bot.actions.handoff_answers import answers_digest, answers_from
 from bot.actions.handoff_form import BY_SLOT, CHANGEABLE, QUESTIONS, Button, Question, read_back
 from bot.actions.opening_hours import uk_now
@@ -43,7 +44,7 @@ class AskConfirm(AskQuestion, Action):
     slot, topic_id = "handoff_confirm", BY_SLOT["handoff_confirm"].topic_id
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
-        content = content_store().current()
+        content = content_store().current().in_language(reply_language(tracker))
         digest = answers_digest(answers_from(tracker.current_slot_values()))
         unclear = int(tracker.get_slot("handoff_unclear_answers") or 0)
         if unclear and tracker.get_slot("handoff_read_back") == digest:

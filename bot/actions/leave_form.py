@@ -9,6 +9,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from bot.actions.content_store import content_store
+from bot.actions.languages import reply_language
 from bot.actions.handoff_form import HANDOFF_SLOTS
 from bot.actions.opening_hours import uk_now
 from bot.actions.oversight import count
@@ -28,7 +29,7 @@ class ActionLeaveForm(Action):
         return "action_leave_form"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
-        content = content_store().current()
+        content = content_store().current().in_language(reply_language(tracker))
         topic_id, slots = ON_LEAVING.get(tracker.active_loop.get("name"), ("stop", ()))
         if topic_id == "handoff_cancelled":
             count(tracker, "handoff_cancelled")

@@ -10,6 +10,7 @@ from rasa_sdk.types import DomainDict
 
 from bot.actions.content_model import Content
 from bot.actions.content_store import content_store
+from bot.actions.languages import reply_language
 from bot.actions.opening_hours import uk_now
 from bot.actions.rendering import Reply, render_topic
 from bot.actions.topics import send
@@ -35,7 +36,7 @@ class AskQuestion:
         return []
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
-        content = content_store().current()
+        content = content_store().current().in_language(reply_language(tracker))
         question = render_topic(content, content.topics[self.topic_id], uk_now(), with_buttons=False)
         replies = self.before(content, tracker) + question
         replies[-1].buttons = self.buttons(content, tracker)

@@ -32,8 +32,10 @@ def fill_placeholders(text: Text, content: Optional[Content] = None, language: T
     return text.replace("{retention_period}", period)
 
 
-def topic_buttons(content: Content, topic_ids: Sequence[Text], language: Text = ENGLISH) -> List[Dict[Text, Text]]:
-    """A button for each topic, in `language` where translated; its payload is the topic's intent."""
+def topic_buttons(content: Content, topic_ids: Sequence[Text], language: Optional[Text] = None) -> List[Dict[Text, Text]]:
+    """A button for each topic, in `language` (the content's own by default) where
+    translated; its payload is the topic's intent."""
+    language = language or content.language
     return [
         {"title": content.label_in(content.topics[t], language), "payload": f"/{t}"}
         for t in topic_ids if t in content.topics
@@ -42,11 +44,12 @@ def topic_buttons(content: Content, topic_ids: Sequence[Text], language: Text = 
 
 def render_topic(
     content: Content, topic: Topic, now: datetime, with_buttons: bool = True, extra_buttons: Sequence[Text] = (),
-    age: Optional[int] = None, group: Optional[Text] = None, language: Text = ENGLISH,
+    age: Optional[int] = None, group: Optional[Text] = None, language: Optional[Text] = None,
 ) -> List[Reply]:
-    """The topic's messages (in `language` where translated), then its services (those open
-    to someone of `age` and `group`; their cards are in English), with the buttons on the
-    last message."""
+    """The topic's messages (in `language`, the content's own by default, where translated),
+    then its services (those open to someone of `age` and `group`; their cards are in
+    English), with the buttons on the last message."""
+    language = language or content.language
     messages, written_in = content.messages_in(topic, language)
     replies = [Reply(fill_placeholders(m, content, written_in), language=written_in) for m in messages]
     replies += [Reply(render_service(s, content, now)) for s in content.services_for(topic, age, group)]
