@@ -356,6 +356,7 @@ def _add_translation(code: Text, raw: Any, result: CheckResult) -> None:
                                 f"({', '.join(english) or 'none'}), no more and no fewer.")
     if "{hours}" not in str(retention.get("many", "")):
         problems.append(f"{where}: retention 'many' must contain {{hours}}.")
+    handoff_words = _translated_handoff(where, raw.get("handoff") or {}, result.handoff, problems)
     verified = about.get("verified") is True
     if not verified:
         result.review_notes.append(f"Not verified: the {LANGUAGES[code].english_name} translation ({where}); "
@@ -363,8 +364,35 @@ def _add_translation(code: Text, raw: Any, result: CheckResult) -> None:
     result.translations[code] = Translation(
         code=code, english_name=LANGUAGES[code].english_name, verified=verified,
         retention_one=str(retention.get("one", "")), retention_many=str(retention.get("many", "")),
-        labels=labels, messages=messages,
+        labels=labels, messages=messages, handoff=handoff_words,
     )
+
+
+def _translated_handoff(where: Text, raw: Any, english: Optional[HandoffOptions],
+                        problems: List[Text]) -> Dict[Text, Dict[Text, Text]]:
+    """The contact form's words in a translation: only ids the English has, short enough."""
+    if english is None or not isinstance(raw, dict):
+        return {}
+    known = {
+        "topics": {c.id for c in english.topics}, "methods": {c.id for c in english.methods},
+        "someone_else_answers": {c.id for c in english.someone_else_answers},
+        "summary_labels": set(english.summary_labels), "buttons": set(english.button_labels),
+    }
+    words: Dict[Text, Dict[Text, Text]] = {}
+    for part, entries in raw.items():
+        if part not in known or not isinstance(entries, dict):
+            problems.append(f"{where}: handoff '{part}' is not a part of the contact form ({', '.join(known)}).")
+            continue
+        words[part] = {}
+        for key, label in entries.items():
+            key, label = str(key), str(label)
+            if key not in known[part]:
+                problems.append(f"{where}: handoff {part} has no '{key}' in handoff.yml.")
+            elif not label.strip() or len(label) > MAX_LABEL_LENGTH:
+                problems.append(f"{where}: the words for handoff {part} '{key}' must be 1 to {MAX_LABEL_LENGTH} characters.")
+            else:
+                words[part][key] = label
+    return words
 
 
 def _check_finder(finder_yaml: Any, problems: List[Text]) -> Optional[Finder]:

@@ -27,7 +27,11 @@ def chosen_language(tracker: Tracker) -> Optional[Text]:
 
 
 def typed_language(tracker: Tracker) -> Optional[Text]:
-    """The language of the latest message, when it was typed (a pressed button has none)."""
+    """The language of the latest message, when it was typed (a pressed button has none).
+    Not while a form is asking its questions: a name, a number or a time says nothing of
+    the language someone reads ("Tester 3f2a" reads as Romanian to a detector)."""
+    if (tracker.active_loop or {}).get("name"):
+        return None
     detected = (tracker.latest_message or {}).get("language")
     return detected if detected in LANGUAGES else None
 

@@ -83,8 +83,11 @@ def test_a_contact_request_made_in_another_language_asks_for_an_interpreter(stac
     chat.say(HELLO["pl"])
     # A name that reads as Polish is an answer to the form's question, not a way out of the form.
     chat.name = f"Zofia Wiśniewska-Dąbrowska {chat.id[-6:]}"
-    chat.reach_the_consent_question(content)
-    chat.press(content.handoff.button_labels["send_it"])
+    read_back = chat.reach_the_consent_question(content)
+    polish = content.in_language("pl").handoff
+    assert polish.summary_labels["handoff_name"] in "\n".join(read_back)  # the read-back, in Polish
+    chat.press(polish.button_labels["send_it"])
+    assert chat.replies[0]["lang"] == "pl"  # "sent", in Polish
     received = wait_for(lambda: [h for h in stack.received_handoffs() if chat.name in json.dumps(h, ensure_ascii=False)],
                         "the handoff", deadline_s=60)
     assert "Interpreter needed: Polish" in json.dumps(received[0])

@@ -197,15 +197,17 @@ class Chat:
         return response.json()["forgotten"]
 
     def reach_the_consent_question(self, content) -> List[str]:
-        """Asks to be contacted (the person will call the force), answering by buttons."""
+        """Asks to be contacted (the person will call the force), answering by buttons, in
+        the language chosen for the chat ("Yes, go ahead" in English)."""
+        words = content.in_language(self.language or "en").handoff
         self.say("can the police contact me")
-        self.press("Yes, go ahead")
-        self.press("Domestic abuse")
+        self.press(words.button_labels["go_ahead"])
+        self.press(words.label_of(words.topics, "domestic_abuse"))
         self.say(self.name)
-        self.press("I'll contact you")
+        self.press(words.label_of(words.methods, "they_will_contact"))
         self.press(content.finder.areas[0].label)
-        read_back = self.press("No")
-        assert "Yes, send it" in {b["title"] for b in self.buttons}, read_back
+        read_back = self.press(words.button_labels["no_needs"])
+        assert words.button_labels["send_it"] in {b["title"] for b in self.buttons}, read_back
         assert any(self.name in t for t in read_back), read_back
         return read_back
 
