@@ -120,3 +120,29 @@ def test_a_translation_that_loses_a_number_is_refused(tmp_path):
     polish.write_text(polish.read_text(encoding="utf-8").replace("55", "5", 1), encoding="utf-8")
     problems = check_directory(content).problems
     assert any("translations/pl.yml: topic 'danger_now' must keep every number" in p for p in problems), problems
+
+
+def test_the_contact_form_words_are_translated_where_given_and_english_elsewhere():
+    from bot.actions.content_store import check_directory
+    from bot.settings import PROJECT_ROOT
+
+    content = check_directory(PROJECT_ROOT / "bot" / "content").content
+    polish = content.in_language("pl")
+    assert polish.language == "pl" and polish.handoff.button_labels["send_it"] != content.handoff.button_labels["send_it"]
+    assert [c.id for c in polish.handoff.topics] == [c.id for c in content.handoff.topics]  # same choices, other words
+    assert content.in_language("en") is content and content.in_language("xx") is content
+
+
+def test_a_translation_naming_a_form_button_that_does_not_exist_is_refused(tmp_path):
+    import shutil
+
+    from bot.actions.content_store import check_directory
+    from bot.settings import PROJECT_ROOT
+
+    content = tmp_path / "content"
+    shutil.copytree(PROJECT_ROOT / "bot" / "content", content)
+    urdu = content / "translations" / "ur.yml"
+    urdu.write_text(urdu.read_text(encoding="utf-8").replace("  buttons:\n", "  buttons:\n    launch_rockets: \"x\"\n", 1),
+                    encoding="utf-8")
+    problems = check_directory(content).problems
+    assert any("handoff buttons has no 'launch_rockets'" in p for p in problems), problems
