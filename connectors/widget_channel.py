@@ -122,7 +122,8 @@ class LanguageCollectingOutputChannel(CollectingOutputChannel):
 
     @staticmethod
     def _with_language(message: Dict[str, Any], kwargs: Mapping[str, Any]) -> Dict[str, Any]:
-        return {**message, "lang": kwargs["lang"]} if kwargs.get("lang") in LANGUAGES else message
+        language = kwargs.get("lang")
+        return {**message, "lang": language} if isinstance(language, str) and language in LANGUAGES else message
 
 
 class WidgetInput(InputChannel):
@@ -347,12 +348,12 @@ class WidgetInput(InputChannel):
     @staticmethod
     def _chosen_language(body: Mapping[str, Any]) -> Optional[str]:
         """The language picked in the widget, if any: one of LANGUAGES, or refused."""
-        language = body.get("language")
-        if language is None:
+        if "language" not in body:
             return None
-        if language not in LANGUAGES:
+        language = body["language"]
+        if not isinstance(language, str) or language not in LANGUAGES:
             raise _bad_request("bad_language")
-        return str(language)
+        return language
 
     def _outgoing(self, collected: List[Dict[str, Any]], conversation_id: str) -> List[Dict[str, Any]]:
         """Only text and buttons, each button signed for this conversation."""
@@ -373,7 +374,7 @@ class WidgetInput(InputChannel):
                 })
             if buttons:
                 out["buttons"] = buttons
-            if out and message.get("lang") in LANGUAGES:
+            if out and isinstance(message.get("lang"), str) and message["lang"] in LANGUAGES:
                 out["lang"] = message["lang"]  # the widget marks the message up in its language
             if out:
                 messages.append(out)
@@ -409,7 +410,7 @@ class WidgetInput(InputChannel):
         body = await self._read_json(request)
         conversation_id = self._conversation_id(body, request)
         reason = body.get("reason", "clear")
-        if reason not in FORGET_REASONS:
+        if not isinstance(reason, str) or reason not in FORGET_REASONS:
             raise _bad_request("bad_reason")
         agent = self._agent(request)
         tracker_store = getattr(agent, "tracker_store", None)

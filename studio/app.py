@@ -315,11 +315,11 @@ def build_app(studio: Studio, name: str = "content_studio") -> Sanic:
         return response.text(oversight_report.as_csv(result), content_type="text/csv; charset=utf-8",
                              headers={"Content-Disposition": f"attachment; filename=oversight-{days}-days.csv"})
 
-    @app.get("/figures/chart/<name:conversations|topics|unanswered>")
+    @app.get("/figures/chart/<chart:conversations|topics|unanswered>")
     @signed_in
-    async def figures_plot(request: Request, session: Session, name: str) -> HTTPResponse:
+    async def figures_plot(request: Request, session: Session, chart: str) -> HTTPResponse:
         result = oversight_report.build(_days(request), studio.counters)
-        return response.raw(oversight_report.plot_png(result, name), content_type="image/png")
+        return response.raw(oversight_report.plot_png(result, chart), content_type="image/png")
 
     @app.get("/audit.csv")
     @signed_in

@@ -55,7 +55,7 @@ def answers_from(slots: Mapping[Text, Any]) -> Dict[Text, Any]:
 def _conversation_language(slots: Mapping[Text, Any]) -> Optional[Text]:
     """"Interpreter needed: Polish" when the conversation was in another language (issue 18)."""
     language = slots.get("language")
-    if language in LANGUAGES and language != ENGLISH:
+    if isinstance(language, str) and language in LANGUAGES and language != ENGLISH:
         return f"Interpreter needed: {LANGUAGES[language].english_name}"
     return None
 

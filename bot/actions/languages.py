@@ -23,7 +23,7 @@ def chosen_language(tracker: Tracker) -> Optional[Text]:
         return None
     metadata = (tracker.latest_message or {}).get("metadata")
     chosen = metadata.get("language") if isinstance(metadata, dict) else None
-    return chosen if chosen in LANGUAGES else None
+    return chosen if isinstance(chosen, str) and chosen in LANGUAGES else None
 
 
 def typed_language(tracker: Tracker) -> Optional[Text]:
@@ -33,7 +33,7 @@ def typed_language(tracker: Tracker) -> Optional[Text]:
     if (tracker.active_loop or {}).get("name"):
         return None
     detected = (tracker.latest_message or {}).get("language")
-    return detected if detected in LANGUAGES else None
+    return detected if isinstance(detected, str) and detected in LANGUAGES else None
 
 
 def reply_language(tracker: Tracker) -> Text:

@@ -20,7 +20,7 @@ from tests.support.studio import APPROVER, EDITOR, NEW_NUMBER, OTHER_APPROVER, P
 MARKUP = "<script>alert('x')</script><b>bold</b>"
 # Every route, with a value for each of its parameters.
 SAMPLE = {"kinds": "services", "entry_id": "victim_support", "change_id": "1", "action": "approve", "version_id": "1",
-          "name": "studio.css"}
+          "name": "studio.css", "chart": "topics"}
 OPEN_TO_ALL = {"/sign-in", "/assets/<name>", "/widget/<name>"}
 
 
