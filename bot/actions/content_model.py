@@ -35,10 +35,6 @@ ON_BEHALF_OF_SOMEONE = "worried_about_someone"
 # How people say who they are: "im a man", "as a gay man", "i am trans".
 SAYING_WHO_I_AM = ("im a", "i am a", "im", "i am", "as a", "being a")
 OUTSIDE = "outside"
-# Intents answered by another intent's topic: a message in a language the classifier cannot
-# read (bot/nlu/other_languages.py) is answered with the menu, in that language.
-OTHER_LANGUAGE_INTENT = "other_language"
-ANSWERED_WITH = {OTHER_LANGUAGE_INTENT: "menu"}
 UNKNOWN_AREA = "unknown"
 
 

@@ -11,7 +11,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActiveLoop, EventType, SlotSet, UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.actions.content_model import ANSWERED_WITH, Content, Topic
+from bot.actions.content_model import Content, Topic
 from bot.actions.content_store import content_store
 from bot.actions.opening_hours import uk_now
 from bot.actions.languages import not_understood_in_english, remember_language, reply_language
@@ -22,6 +22,7 @@ from connectors.languages import ENGLISH
 
 DANGER_TOPIC = "danger_now"
 FALLBACK_TOPIC = "nlu_fallback"
+MENU_TOPIC = "menu"
 SERVICE_TOPIC = "service_contact"
 UNDER_18_TOPIC = "under_18"
 OTHER_NATION_TOPIC = "outside_england_and_wales"
@@ -58,7 +59,9 @@ def intent_to_answer(tracker: Tracker) -> Text:
     confidence = (tracker.latest_message.get("intent") or {}).get("confidence") or 0
     if intent == "inform" and confidence < SURE_OF_AN_UNPROMPTED_ANSWER:
         return FALLBACK_TOPIC
-    return ANSWERED_WITH.get(intent, intent)
+    if intent == FALLBACK_TOPIC and not_understood_in_english(tracker):
+        return MENU_TOPIC  # typed in another language: the menu, in it, says what can be done
+    return intent
 
 
 def intro_if_not_shown(tracker: Tracker, content: Content, language: Text = ENGLISH) -> List[Reply]:
@@ -238,7 +241,7 @@ class ActionEmergency(Action):
             if name in NOT_QUESTIONS:
                 continue
             if (ranked.get("confidence") or 0) >= FOLLOW_UP_CONFIDENCE:
-                return content.topic(ANSWERED_WITH.get(name, name))
+                return content.topic(name)
             return None
         return None
 

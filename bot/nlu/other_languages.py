@@ -7,10 +7,10 @@ another language gets one of two intents, whatever the classifier guessed:
 
 - danger_now, when it says someone is in danger now: the phrases for that language in
   bot/nlu/danger_phrases/<code>.yml, or the English danger signals earlier in the pipeline;
-- other_language otherwise: the assistant answers with its menu in that language, whose
-  buttons lead to the topics translated in bot/content/translations/. (Not `menu` itself:
-  inside a form, "menu" leaves the form, while a name or a time typed in another language
-  is an answer like any other.)
+- nlu_fallback otherwise (not understood): the assistant answers it with its menu in that
+  language, whose buttons lead to the topics translated in bot/content/translations/
+  (bot/actions/topics.py). Not `menu` itself: inside a form, "menu" leaves the form, while
+  a name or a time typed in another language is an answer like any other.
 
 English is never taken for another language by accident: a message in another script is
 that script's language; a message in the Latin alphabet is English when most of its words
@@ -58,7 +58,8 @@ SURE_OF_ONE_WORD = 0.6  # a single unaccented word ("samaratins") needs more: it
 # Letters of Polish, Portuguese and Romanian that English never uses: a message with one
 # is not English, whatever its words.
 NOT_ENGLISH_LETTERS = frozenset("ąęłśżźćńóãõçáéíúâêôàăîșțşţ")
-ANSWER_INTENT = "other_language"
+ANSWER_INTENT = "nlu_fallback"
+FOLLOW_UP_TOPIC = "menu"
 # One- and two-letter words English speakers type, British chat included ("ta", "ur", "im").
 SHORT_ENGLISH = frozenset("a i am an as at be bi by do ex go he hi id if im in is it me mr ms my no of oh ok on or so "
                           "ta to u up ur us we ya".split())
@@ -203,8 +204,9 @@ class OtherLanguages(GraphComponent, IntentClassifier):
             return
         if already_danger or says_danger(text):
             flag_danger(message)
-            # The classifier's guesses are for English: after the emergency reply, the menu.
-            answer = [{"name": DANGER_INTENT, "confidence": 1.0}, {"name": ANSWER_INTENT, "confidence": 1.0}]
+            # The classifier's guesses are for English: after the emergency reply, the menu
+            # (the emergency action answers the second-ranked topic too).
+            answer = [{"name": DANGER_INTENT, "confidence": 1.0}, {"name": FOLLOW_UP_TOPIC, "confidence": 1.0}]
         else:
             answer = [{"name": ANSWER_INTENT, "confidence": 1.0}]
         message.set(INTENT, answer[0], add_to_output=True)

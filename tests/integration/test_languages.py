@@ -43,7 +43,7 @@ def test_a_message_in_another_language_is_answered_in_it_with_the_emergency_line
     said = [reply.get("text") for reply in rest]
     assert content.translations[code].messages["menu"][0] in said  # the menu, in that language
     menu_titles = {button["title"] for button in chat.buttons}
-    assert content.translations[code].labels["interpreter"] in menu_titles
+    assert content.translations[code].labels["vc_interpreter"] in menu_titles
 
 
 @pytest.mark.parametrize("code", sorted(DANGER))

@@ -5,8 +5,7 @@ from bot.actions.content_store import read_intents
 from bot.actions.content_validation import SPECIAL_TOPICS
 
 # Conversation moves, not questions: they need no button.
-NOT_ON_A_MENU = {"greet", "goodbye", "thank", "affirm", "deny", "stop", "inform", "out_of_scope", "danger_now",
-                 "other_language"}  # set by the NLU for a message in another language, answered with the menu
+NOT_ON_A_MENU = {"greet", "goodbye", "thank", "affirm", "deny", "stop", "inform", "out_of_scope", "danger_now"}
 
 
 def test_every_question_topic_is_reachable_from_the_menu_by_buttons(content):
