@@ -57,6 +57,10 @@ templates = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=
                         undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
 
 
+class NotFound(LookupError):
+    """No such page: said kindly, with 404."""
+
+
 class StudioNotBuilt(RuntimeError):
     """The stylesheet is built by scripts/setup.sh; without it the pages are unusable."""
 
@@ -134,6 +138,8 @@ def build_app(studio: Studio, name: str = "content_studio") -> Sanic:
                                403)
             try:
                 return await handler(request, session, *args, **kwargs)
+            except NotFound as missing:
+                return message(session, "Not found", str(missing), 404)
             except (ChangeError, EntryError) as problem:
                 return message(session, "Not done", str(problem), 400)
         return guarded
@@ -187,11 +193,9 @@ def build_app(studio: Studio, name: str = "content_studio") -> Sanic:
     @signed_in
     async def edit_page(request: Request, session: Session, kinds: str, entry_id: str) -> HTTPResponse:
         ref = find(kinds, entry_id)
-        if ref is None:
-            return message(session, "Not found", f"There is no such {KIND_OF[kinds]}.", 404)
         values = entries.read(studio.content_dir, ref)
         problems: List[Problem] = []
-        draft = _draft_to_continue(request, session, ref)
+        draft = _draft_to_continue(session, ref, request.args.get("draft"))
         if draft is not None:
             values = {**values, **draft.after}
             values = {name: value for name, value in values.items() if value is not None}
@@ -202,12 +206,10 @@ def build_app(studio: Studio, name: str = "content_studio") -> Sanic:
     @signed_in
     async def save_draft(request: Request, session: Session, kinds: str, entry_id: str) -> HTTPResponse:
         ref = find(kinds, entry_id)
-        if ref is None:
-            return message(session, "Not found", f"There is no such {KIND_OF[kinds]}.", 404)
         before = entries.read(studio.content_dir, ref)
         answers = Answers(request.form.get, lambda name: request.form.getlist(name) or [])
         drafted, unreadable = entry_from_answers(FORMS[ref.kind], answers, before)
-        replaces = _draft_to_continue(request, session, ref, request.form.get("replaces"))
+        replaces = _draft_to_continue(session, ref, request.form.get("replaces"))
         try:
             change = changes.propose(studio.db, studio.content_dir, session.account, ref, drafted, unreadable)
         except ChangeError as problem:
@@ -343,16 +345,14 @@ def build_app(studio: Studio, name: str = "content_studio") -> Sanic:
             return message(None, "Not found", "There is no such page.", 404)
         return await response.file(path, mime_type=mimetypes.guess_type(name)[0], headers={"Cache-Control": "no-cache"})
 
-    def find(kinds: str, entry_id: str) -> Optional[EntryRef]:
+    def find(kinds: str, entry_id: str) -> EntryRef:
         try:
             return entries.find(studio.content_dir, KIND_OF[kinds], entry_id)
         except EntryError:
-            return None
+            raise NotFound(f"There is no such {KIND_OF[kinds]}.") from None
 
-    def _draft_to_continue(request: Request, session: Session, ref: EntryRef,
-                           given: Optional[str] = None) -> Optional[Change]:
-        """The signed-in person's own draft of this entry named in ?draft= (or the form), if any."""
-        wanted = given if given is not None else request.args.get("draft")
+    def _draft_to_continue(session: Session, ref: EntryRef, wanted: Optional[str]) -> Optional[Change]:
+        """The signed-in person's own draft of this entry with this number, if there is one."""
         if not wanted or not wanted.isdigit():
             return None
         try:

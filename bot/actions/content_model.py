@@ -255,15 +255,16 @@ class Content:
             return self
         return replace(self, language=language, handoff=self.handoff.translated(translation.handoff))
 
-    def messages_in(self, topic: Topic, language: Text) -> Tuple[Tuple[Text, ...], Text]:
-        """The topic's messages in `language` if translated, else in English; and which it is."""
-        translation = self.translations.get(language)
+    def messages_of(self, topic: Topic) -> Tuple[Tuple[Text, ...], Text]:
+        """The topic's messages in this content's language if translated, else in English;
+        and which language they are in."""
+        translation = self.translations.get(self.language)
         if translation and topic.id in translation.messages:
-            return translation.messages[topic.id], language
+            return translation.messages[topic.id], self.language
         return topic.messages, ENGLISH
 
-    def label_in(self, topic: Topic, language: Text) -> Text:
-        translation = self.translations.get(language)
+    def label_of(self, topic: Topic) -> Text:
+        translation = self.translations.get(self.language)
         return translation.labels.get(topic.id, topic.label) if translation else topic.label
 
     def topic(self, topic_id: Text) -> Optional[Topic]:

@@ -32,30 +32,28 @@ def fill_placeholders(text: Text, content: Optional[Content] = None, language: T
     return text.replace("{retention_period}", period)
 
 
-def topic_buttons(content: Content, topic_ids: Sequence[Text], language: Optional[Text] = None) -> List[Dict[Text, Text]]:
-    """A button for each topic, in `language` (the content's own by default) where
-    translated; its payload is the topic's intent."""
-    language = language or content.language
+def topic_buttons(content: Content, topic_ids: Sequence[Text]) -> List[Dict[Text, Text]]:
+    """A button for each topic, in the content's language where translated; its payload is
+    the topic's intent."""
     return [
-        {"title": content.label_in(content.topics[t], language), "payload": f"/{t}"}
+        {"title": content.label_of(content.topics[t]), "payload": f"/{t}"}
         for t in topic_ids if t in content.topics
     ]
 
 
 def render_topic(
     content: Content, topic: Topic, now: datetime, with_buttons: bool = True, extra_buttons: Sequence[Text] = (),
-    age: Optional[int] = None, group: Optional[Text] = None, language: Optional[Text] = None,
+    age: Optional[int] = None, group: Optional[Text] = None,
 ) -> List[Reply]:
-    """The topic's messages (in `language`, the content's own by default, where translated),
+    """The topic's messages (in the content's language where translated: Content.in_language),
     then its services (those open to someone of `age` and `group`; their cards are in
     English), with the buttons on the last message."""
-    language = language or content.language
-    messages, written_in = content.messages_in(topic, language)
+    messages, written_in = content.messages_of(topic)
     replies = [Reply(fill_placeholders(m, content, written_in), language=written_in) for m in messages]
     replies += [Reply(render_service(s, content, now)) for s in content.services_for(topic, age, group)]
     if with_buttons:
         button_ids = list(dict.fromkeys(list(extra_buttons) + list(topic.buttons)))
-        replies[-1].buttons = topic_buttons(content, button_ids, language)
+        replies[-1].buttons = topic_buttons(content, button_ids)
     return replies
 
 

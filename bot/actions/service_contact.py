@@ -13,6 +13,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.actions.content_store import content_store
+from bot.actions.languages import reply_language
 from bot.actions.opening_hours import uk_now
 from bot.actions.rendering import render_services, render_topic
 from bot.actions.topics import SERVICE_TOPIC, count_answer, intro_if_not_shown, leave_active_form, send
@@ -23,7 +24,7 @@ class ActionAnswerServiceContact(Action):
         return "action_answer_service_contact"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
-        content, now = content_store().current(), uk_now()
+        content, now = content_store().current().in_language(reply_language(tracker)), uk_now()
         topic = content.topics[SERVICE_TOPIC]
         named = content.services_named_in(tracker.latest_message.get("text") or "")
         replies = render_services(content, named, topic.buttons, now) if named else render_topic(content, topic, now)

@@ -18,7 +18,6 @@ from bot.actions.languages import not_understood_in_english, remember_language, 
 from bot.actions.oversight import count
 from bot.actions.rendering import Reply, render_services, render_topic
 from bot.actions.young_people import young_person_age
-from connectors.languages import ENGLISH
 
 DANGER_TOPIC = "danger_now"
 FALLBACK_TOPIC = "nlu_fallback"
@@ -64,11 +63,11 @@ def intent_to_answer(tracker: Tracker) -> Text:
     return intent
 
 
-def intro_if_not_shown(tracker: Tracker, content: Content, language: Text = ENGLISH) -> List[Reply]:
+def intro_if_not_shown(tracker: Tracker, content: Content) -> List[Reply]:
     """The one-time notice: automated, not monitored, what is kept."""
     if tracker.get_slot("intro_shown"):
         return []
-    return render_topic(content, content.topics[INTRO_TOPIC], uk_now(), with_buttons=False, language=language)
+    return render_topic(content, content.topics[INTRO_TOPIC], uk_now(), with_buttons=False)
 
 
 def leave_active_form(tracker: Tracker) -> List[EventType]:
@@ -112,9 +111,9 @@ def young_person(tracker: Tracker) -> Tuple[bool, Optional[int]]:
     return said is not None and known is None, (int(age) if age is not None else None)
 
 
-def emergency_line(content: Content, language: Text) -> List[Reply]:
+def emergency_line(content: Content) -> List[Reply]:
     """The emergency message's first line (999, and 55 when it is not safe to speak)."""
-    messages, written_in = content.messages_in(content.topics[DANGER_TOPIC], language)
+    messages, written_in = content.messages_of(content.topics[DANGER_TOPIC])
     return [Reply(messages[0], language=written_in)]
 
 
@@ -146,11 +145,10 @@ class ActionAnswerTopic(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[EventType]:
-        content = content_store().current()
-        language = reply_language(tracker)
+        content = content_store().current().in_language(reply_language(tracker))
         intent = intent_to_answer(tracker)
         topic = content.topic(intent) or content.topics[FALLBACK_TOPIC]
-        intro = intro_if_not_shown(tracker, content, language)
+        intro = intro_if_not_shown(tracker, content)
         if intro and topic.id == "greet":
             topic = content.topics["menu"]  # the notice already says hello
         named = content.services_named_in(tracker.latest_message.get("text") or "") if topic.id == FALLBACK_TOPIC else []
@@ -163,11 +161,11 @@ class ActionAnswerTopic(Action):
         first_time, age = young_person(tracker)
         other_nation_note = self._other_nation_note(tracker, content)
         # Typed in a language the classifier cannot read: the emergency line comes first.
-        safety_first = emergency_line(content, language) if not_understood_in_english(tracker) else []
+        safety_first = emergency_line(content) if not_understood_in_english(tracker) else []
         intro += other_nation_note
         said_group = content.finder.group_said_in(tracker.latest_message.get("text") or "") if content.finder else None
         group = said_group or tracker.get_slot("support_group")
-        send(dispatcher, safety_first + intro + self._answer(content, topic, tracker, first_time, age, group, language))
+        send(dispatcher, safety_first + intro + self._answer(content, topic, tracker, first_time, age, group))
         if said_group:
             remembered.append(SlotSet("support_group", said_group))
         if other_nation_note:
@@ -187,7 +185,7 @@ class ActionAnswerTopic(Action):
 
     @staticmethod
     def _answer(content: Content, topic: Topic, tracker: Tracker, just_said_under_18: bool,
-                age: Optional[int], group: Optional[Text], language: Text = ENGLISH) -> List[Reply]:
+                age: Optional[int], group: Optional[Text]) -> List[Reply]:
         """The topic, without services closed to someone of `age`; for someone who has just
         said they are under 18, the under-18 answer first (alone, if nothing else was understood)."""
         under_18 = content.topics[UNDER_18_TOPIC]
@@ -199,8 +197,7 @@ class ActionAnswerTopic(Action):
             extra = best_guesses(tracker, content)
         else:
             extra = second_need(ranking, topic.id, content.topic)
-        return first + render_topic(content, topic, uk_now(), extra_buttons=extra, age=age, group=group,
-                                    language=language)
+        return first + render_topic(content, topic, uk_now(), extra_buttons=extra, age=age, group=group)
 
 
 class ActionEmergency(Action):
@@ -212,13 +209,11 @@ class ActionEmergency(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[EventType]:
-        content = content_store().current()
-        language = reply_language(tracker)
+        content = content_store().current().in_language(reply_language(tracker))
         follow_up = None if tracker.active_loop.get("name") else self._question_asked_too(tracker, content)
         now = uk_now()
-        emergency = render_topic(content, content.topics[DANGER_TOPIC], now, with_buttons=follow_up is None,
-                                 language=language)
-        intro = intro_if_not_shown(tracker, content, language)
+        emergency = render_topic(content, content.topics[DANGER_TOPIC], now, with_buttons=follow_up is None)
+        intro = intro_if_not_shown(tracker, content)
         count(tracker, "danger_now")
         if intro:
             count(tracker, "conversation_started")
@@ -226,7 +221,7 @@ class ActionEmergency(Action):
             count(tracker, "topic_answered", follow_up.id)
         replies = emergency + intro
         if follow_up:
-            replies += render_topic(content, follow_up, now, language=language)
+            replies += render_topic(content, follow_up, now)
         send(dispatcher, replies)
         # An age given with the danger still shapes every answer after it.
         _, age = young_person(tracker)
