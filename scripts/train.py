@@ -24,6 +24,8 @@ TRAINED_FROM = [
     ROOT / "bot" / "nlu" / "danger_classifier.py",
     ROOT / "bot" / "nlu" / "topic_classifier.py",
     ROOT / "bot" / "nlu" / "sklearn_component.py",
+    ROOT / "bot" / "nlu" / "other_languages.py",
+    ROOT / "bot" / "nlu" / "danger_examples",
     ROOT / "build" / "spacy" / "en_vawg" / ".built-from",
 ]
 # Versions of what trains the model; test-only pins in constraints.txt don't matter.

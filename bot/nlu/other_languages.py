@@ -5,8 +5,10 @@ supported languages; its models ship inside the package) and given to the action
 `language` in the parse data. The classifier understands English only, so a message in
 another language gets one of two intents, whatever the classifier guessed:
 
-- danger_now, when it says someone is in danger now: the phrases for that language in
-  bot/nlu/danger_phrases/<code>.yml, or the English danger signals earlier in the pipeline;
+- danger_now, when it says someone is in danger now: a phrase of bot/nlu/danger_phrases/,
+  or this component's own danger classifier (trained on bot/nlu/danger_examples/, danger
+  now against everything else, in all six languages), or the English danger signals
+  earlier in the pipeline;
 - nlu_fallback otherwise (not understood): the assistant answers it with its menu in that
   language, whose buttons lead to the topics translated in bot/content/translations/
   (bot/actions/topics.py). Not `menu` itself: inside a form, "menu" leaves the form, while
@@ -15,7 +17,10 @@ another language gets one of two intents, whatever the classifier guessed:
 English is never taken for another language by accident: a message in another script is
 that script's language; a message in the Latin alphabet is English when most of its words
 are common English words (build/languages/common_english.txt, made by
-scripts/build_language_data.py) or when lingua is not sure.
+scripts/build_language_data.py) or when lingua is not sure. Short messages are where
+lingua is least sure ("salut", "ok mersi"): a word the assistant knows from its own texts
+in a language (its translations, danger phrases and examples: build/languages/words_<code>.txt)
+and that English does not use counts for that language when lingua also prefers it to English.
 """
 from __future__ import annotations
 
@@ -23,23 +28,28 @@ import re
 import unicodedata
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Dict, FrozenSet, List, Optional, Text, Tuple, Type
+from typing import Any, Dict, FrozenSet, List, Optional, Text, Tuple
 
 import yaml
 from lingua import Language, LanguageDetector, LanguageDetectorBuilder
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
-from rasa.nlu.classifiers.classifier import IntentClassifier
 from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import Pipeline, make_pipeline, make_union
 
 from bot.nlu.danger_now import DANGER_INTENT, flag_danger
+from bot.nlu.sklearn_component import SklearnPipelineComponent
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 COMMON_ENGLISH = ROOT / "build" / "languages" / "common_english.txt"
+KNOWN_WORDS = ROOT / "build" / "languages" / "words_{code}.txt"
 DANGER_PHRASES = Path(__file__).with_name("danger_phrases")
+DANGER_EXAMPLES = Path(__file__).with_name("danger_examples")
 ENGLISH = "en"
 # The languages the assistant supports, by ISO 639-1 code.
 SUPPORTED: Dict[str, Language] = {
@@ -70,9 +80,11 @@ LATIN_ACCENTS = frozenset("\u0300\u0301\u0302\u0303\u0306\u0307\u0308\u030b\u030
 class LanguageGuesser:
     """Which supported language a message is in. Knows nothing about Rasa."""
 
-    def __init__(self, common_english: FrozenSet[str], detector: LanguageDetector) -> None:
+    def __init__(self, common_english: FrozenSet[str], detector: LanguageDetector,
+                 known_words: Optional[Dict[Text, FrozenSet[str]]] = None) -> None:
         self.common_english = common_english
         self.detector = detector
+        self.known_words = known_words or {}
         self.codes = {language: code for code, language in SUPPORTED.items()}
 
     @classmethod
@@ -80,8 +92,13 @@ class LanguageGuesser:
         if not COMMON_ENGLISH.exists():
             raise FileNotFoundError(f"{COMMON_ENGLISH} is missing: run scripts/setup.sh")
         words = frozenset(COMMON_ENGLISH.read_text(encoding="utf-8").split())
+        known = {}
+        for code in SUPPORTED:
+            path = Path(str(KNOWN_WORDS).format(code=code))
+            if path.exists():
+                known[code] = frozenset(path.read_text(encoding="utf-8").split())
         detector = LanguageDetectorBuilder.from_languages(*SUPPORTED.values()).build()
-        return cls(words, detector)
+        return cls(words, detector, known)
 
     def language_of(self, text: Text) -> Text:
         script = script_language(text)
@@ -95,15 +112,29 @@ class LanguageGuesser:
             return ENGLISH  # "ta ra", "oi", "da": too little to go on
         if not accented and sum(self._is_common_english(word) for word in words) / len(words) >= ENGLISH_SHARE:
             return ENGLISH
-        values = {value.language: value.value for value in self.detector.compute_language_confidence_values(text)}
-        best = max(values, key=values.__getitem__, default=Language.ENGLISH)
+        values = {self.codes[value.language]: value.value
+                  for value in self.detector.compute_language_confidence_values(text)}
+        from_words = self._language_of_known_words(words, values)
+        if from_words:
+            return from_words
+        best = max(values, key=values.__getitem__, default=ENGLISH)
         one_word = len(words) == 1 and not accented
-        if best == Language.ENGLISH or values[best] < (SURE_OF_ONE_WORD if one_word else SURE_ENOUGH):
+        if best == ENGLISH or values[best] < (SURE_OF_ONE_WORD if one_word else SURE_ENOUGH):
             return ENGLISH
-        if not accented and values[best] - values.get(Language.ENGLISH, 0.0) < AHEAD_OF_ENGLISH:
+        if not accented and values[best] - values.get(ENGLISH, 0.0) < AHEAD_OF_ENGLISH:
             return ENGLISH
-        return self.codes.get(best, ENGLISH)
+        return best
 
+    def _language_of_known_words(self, words: List[Text], values: Dict[Text, float]) -> Optional[Text]:
+        """The language whose known words (not English ones) the message uses most, if lingua
+        also puts it ahead of English: "salut", "ok mersi", "por favor me ajuda"."""
+        foreign = [plain(word) for word in words if len(word) > 2 and not self._is_common_english(word)]
+        hits = {code: sum(word in known for word in foreign) for code, known in self.known_words.items()}
+        ranked = sorted(hits, key=lambda code: (hits[code], values.get(code, 0.0)), reverse=True)
+        if not ranked or hits[ranked[0]] == 0:
+            return None
+        best = ranked[0]
+        return best if values.get(best, 0.0) > values.get(ENGLISH, 0.0) else None
 
     def best_guess(self, text: Text) -> Text:
         """lingua's first choice, however unsure: for a message that has a danger phrase of
@@ -159,31 +190,57 @@ def says_danger(text: Text) -> bool:
     return any(f" {phrase}" in words for code in SUPPORTED if code != ENGLISH for phrase in danger_phrases(code))
 
 
-@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
-class OtherLanguages(GraphComponent, IntentClassifier):
-    """Sets `language`; for a message not in English, the intent becomes danger_now or menu.
-    Put it last in the pipeline, after the English danger signals."""
+def read_danger_examples(folder: Path = DANGER_EXAMPLES) -> Tuple[List[Text], List[bool]]:
+    """The danger-now and other messages of every language (bot/nlu/danger_examples/<code>.yml):
+    danger, not danger, and answers to the contact form's questions (not danger either)."""
+    texts: List[Text] = []
+    is_danger: List[bool] = []
+    for path in sorted(folder.glob("*.yml")):
+        examples = yaml.safe_load(path.read_text(encoding="utf-8"))
+        for kind, danger in (("danger", True), ("not_danger", False), ("form_answers", False)):
+            texts += [str(text) for text in examples.get(kind) or []]
+            is_danger += [danger] * len(examples.get(kind) or [])
+    return texts, is_danger
 
-    @classmethod
-    def required_components(cls) -> List[Type]:
-        return [IntentClassifier]
+
+def build_danger_model(regularisation: float, random_state: int) -> Pipeline:
+    """Character n-grams of the plain text (accents and case gone: people type both ways),
+    which also work for scripts whose words regular expressions split, and whole words
+    and word pairs split at spaces only."""
+    features = make_union(
+        TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True, min_df=2, preprocessor=plain),
+        TfidfVectorizer(token_pattern=r"\S+", ngram_range=(1, 2), sublinear_tf=True, preprocessor=plain),
+    )
+    classifier = LogisticRegression(C=regularisation, class_weight="balanced", max_iter=2000,
+                                    random_state=random_state)
+    return make_pipeline(features, classifier)
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
+class OtherLanguages(SklearnPipelineComponent):
+    """Sets `language`; for a message not in English, the intent becomes danger_now or
+    nlu_fallback. Put it last in the pipeline, after the English danger signals.
+
+    Trained on its own examples (bot/nlu/danger_examples/), not on the English NLU data:
+    one classifier of danger now against everything else, for all six languages."""
+
+    MODEL_FILE = "other_languages_danger.joblib"
 
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
-        return {}
+        return {"threshold": 0.2, "regularisation": 10.0, "min_words": 3, "random_state": 2023,
+                "examples": str(DANGER_EXAMPLES.relative_to(ROOT))}
 
-    @staticmethod
-    def required_packages() -> List[Text]:
-        return ["lingua"]
-
-    def __init__(self, config: Dict[Text, Any]) -> None:
-        self.component_config = config
+    def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
+                 pipeline: Optional[Pipeline] = None) -> None:
+        super().__init__(config, model_storage, resource, pipeline)
         self._guesser: Optional[LanguageGuesser] = None
 
-    @classmethod
-    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-               execution_context: ExecutionContext) -> "OtherLanguages":
-        return cls(config)
+    def train(self, training_data: TrainingData) -> Resource:
+        texts, is_danger = read_danger_examples(ROOT / self.component_config["examples"])
+        model = build_danger_model(self.component_config["regularisation"], self.component_config["random_state"])
+        model.fit(texts, is_danger)
+        return self._keep(model)
 
     def process(self, messages: List[Message]) -> List[Message]:
         if self._guesser is None:
@@ -192,8 +249,17 @@ class OtherLanguages(GraphComponent, IntentClassifier):
             self.read_message(message, self._guesser)
         return messages
 
-    @staticmethod
-    def read_message(message: Message, guesser: LanguageGuesser) -> None:
+    def means_danger(self, text: Text) -> bool:
+        """A danger phrase of any of the languages, or the classifier sure enough. Shorter
+        messages are left to the phrases: a name, a time or a yes typed into the contact
+        form is unlike anything the classifier learnt, and it guesses wildly at those."""
+        if says_danger(text):
+            return True
+        if self._pipeline is None or len(text.split()) < self.component_config["min_words"]:
+            return False
+        return float(self._pipeline.predict_proba([text])[0][1]) >= self.component_config["threshold"]
+
+    def read_message(self, message: Message, guesser: LanguageGuesser) -> None:
         text = message.get(TEXT) or ""
         code = guesser.language_of(text)
         already_danger = (message.get(INTENT) or {}).get("name") == DANGER_INTENT
@@ -202,7 +268,7 @@ class OtherLanguages(GraphComponent, IntentClassifier):
         message.set("language", code, add_to_output=True)
         if code == ENGLISH:
             return
-        if already_danger or says_danger(text):
+        if already_danger or self.means_danger(text):
             flag_danger(message)
             # The classifier's guesses are for English: after the emergency reply, the menu
             # (the emergency action answers the second-ranked topic too).

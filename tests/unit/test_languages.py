@@ -8,12 +8,17 @@ from typing import Dict, List, Tuple
 
 import pytest
 import yaml
+from rasa.engine.graph import ExecutionContext, GraphSchema
+from rasa.engine.storage.local_model_storage import LocalModelStorage
+from rasa.engine.storage.resource import Resource
 from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot.nlu.other_languages import SUPPORTED, LanguageGuesser, OtherLanguages, plain
+from bot.nlu.other_languages import SUPPORTED, LanguageGuesser, OtherLanguages, plain, read_danger_examples, says_danger
 from connectors.languages import LANGUAGES
 
-SETS = Path(__file__).resolve().parent.parent / "languages"
+ROOT = Path(__file__).resolve().parent.parent.parent
+SETS = ROOT / "tests" / "languages"
 CODES = ["gu", "pa", "pl", "pt", "ro", "ur"]
 ENGLISH_SETS = Path(__file__).resolve().parent.parent / "nlu" / "independent"
 
@@ -23,14 +28,30 @@ def guesser() -> LanguageGuesser:
     return LanguageGuesser.load()
 
 
+@pytest.fixture(scope="module")
+def component(tmp_path_factory) -> OtherLanguages:
+    """Trained as `rasa train` trains it: on bot/nlu/danger_examples/, with config.yml's settings."""
+    storage = LocalModelStorage(tmp_path_factory.mktemp("model"))
+    resource = Resource("other_languages")
+    context = ExecutionContext(GraphSchema({}), "test")
+    config = {**OtherLanguages.get_default_config(), **configured("bot.nlu.other_languages.OtherLanguages")}
+    OtherLanguages.create(config, storage, resource, context).train(TrainingData())
+    return OtherLanguages.load(config, storage, resource, context)
+
+
+def configured(name: str) -> Dict[str, object]:
+    pipeline = yaml.safe_load((ROOT / "bot" / "config.yml").read_text(encoding="utf-8"))["pipeline"]
+    return {key: value for step in pipeline if step["name"] == name for key, value in step.items() if key != "name"}
+
+
 def messages_of(kind: str, code: str) -> Dict[str, List[str]]:
     return yaml.safe_load((SETS / kind / f"{code}.yml").read_text(encoding="utf-8"))
 
 
-def read(guesser: LanguageGuesser, text: str, intent: str = "nlu_fallback") -> Tuple[str, str]:
+def read(component: OtherLanguages, guesser: LanguageGuesser, text: str, intent: str = "nlu_fallback") -> Tuple[str, str]:
     message = Message(data={"text": text})
     message.set("intent", {"name": intent, "confidence": 0.4})
-    OtherLanguages.read_message(message, guesser)
+    component.read_message(message, guesser)
     return message.get("language"), message.get("intent")["name"]
 
 
@@ -48,10 +69,10 @@ def test_the_detector_and_the_widget_know_the_same_languages():
     assert set(SUPPORTED) == set(LANGUAGES)
 
 
-def test_english_is_never_taken_for_another_language(guesser):
+def test_english_is_never_taken_for_another_language(component, guesser):
     english = english_messages()
     assert len(english) > 1000
-    mistaken = [(text, read(guesser, text, intent)[0]) for text, intent in english if read(guesser, text, intent)[0] != "en"]
+    mistaken = [text for text, intent in english if read(component, guesser, text, intent)[0] != "en"]
     assert mistaken == []
 
 
@@ -68,21 +89,21 @@ def test_detection_on_the_held_out_set(guesser, code):
 
 
 @pytest.mark.parametrize("code", CODES)
-def test_every_danger_message_is_answered_with_the_emergency_line_first(guesser, code):
+def test_every_danger_message_is_answered_with_the_emergency_line_first(component, guesser, code):
     """A message in another language always starts with the emergency line in that language:
     the full emergency reply when a danger phrase is found, else the line before the menu.
     So what matters is that it is not taken for English."""
     for kind in ("independent", "heldout"):
         for text in messages_of(kind, code)["danger"]:
-            language, intent = read(guesser, text)
+            language, intent = read(component, guesser, text)
             assert language != "en" or intent == "danger_now", (kind, text)
 
 
-def test_the_full_emergency_reply_catches_most_danger_messages(guesser):
+def test_the_full_emergency_reply_catches_most_danger_messages(component, guesser):
     """The danger phrases alone (bot/nlu/danger_phrases/) do not reach the issue's 100% on
     words written without sight of them: 142 of 180 on the held-out set when measured.
     This holds that level so it cannot quietly fall; docs/languages.md says what would lift it."""
-    caught = sum(read(guesser, text)[1] == "danger_now" for code in CODES for text in messages_of("heldout", code)["danger"])
+    caught = sum(read(component, guesser, text)[1] == "danger_now" for code in CODES for text in messages_of("heldout", code)["danger"])
     assert caught >= 138, caught
 
 
@@ -146,3 +167,56 @@ def test_a_translation_naming_a_form_button_that_does_not_exist_is_refused(tmp_p
                     encoding="utf-8")
     problems = check_directory(content).problems
     assert any("handoff buttons has no 'launch_rockets'" in p for p in problems), problems
+
+
+def test_no_test_message_is_a_training_example():
+    """The test sets must stay unseen: none of their messages is a danger example
+    (compared without case, accents or punctuation)."""
+    texts, _ = read_danger_examples()
+    trained = {plain(text) for text in texts}
+    tested = {plain(text) for path in SETS.glob("*/*.yml")
+              for kind in ("detection", "danger", "not_danger")
+              for text in yaml.safe_load(path.read_text(encoding="utf-8"))[kind]}
+    assert len(trained) > 1000 and len(tested) > 1000
+    assert trained.isdisjoint(tested)
+
+
+@pytest.fixture(scope="module")
+def small_component(tmp_path_factory) -> OtherLanguages:
+    """Trained on a handful of Polish examples, so what the classifier adds can be seen."""
+    folder = tmp_path_factory.mktemp("examples")
+    (folder / "pl.yml").write_text(yaml.safe_dump({
+        "language": "pl",
+        "danger": ["facet ciągnie mnie do samochodu", "obcy facet ciągnie mnie za rękę", "ciągnie mnie do auta i nie puszcza",
+                   "jakiś facet ciągnie moją córkę", "ktoś ciągnie mnie w krzaki", "ciągnie mnie po ziemi"],
+        "not_danger": ["jak zgłosić sprawę przez internet", "gdzie znajdę wsparcie w Rugby", "co to jest Clare's Law",
+                       "jak długo trwa sprawa w sądzie", "czy mogę dostać tłumacza", "dziękuję za informacje"],
+        "form_answers": ["Agnieszka", "po szóstej wieczorem", "Nuneaton"],
+    }, allow_unicode=True), encoding="utf-8")
+    storage = LocalModelStorage(tmp_path_factory.mktemp("model"))
+    resource, context = Resource("other_languages"), ExecutionContext(GraphSchema({}), "test")
+    config = {**OtherLanguages.get_default_config(), "examples": str(folder), "threshold": 0.5}
+    OtherLanguages.create(config, storage, resource, context).train(TrainingData())
+    return OtherLanguages.load(config, storage, resource, context)
+
+
+def test_the_classifier_catches_danger_no_phrase_lists(small_component, guesser):
+    text = "jakiś facet ciągnie mnie do swojego samochodu"
+    assert not says_danger(text)  # no danger phrase knows "ciągnie" (is pulling)
+    assert read(small_component, guesser, text) == ("pl", "danger_now")
+    assert read(small_component, guesser, "gdzie znajdę wsparcie w Warwick") == ("pl", "nlu_fallback")
+
+
+def test_short_answers_are_left_to_the_phrases(small_component, guesser):
+    """Two words or fewer ("ciągnie mnie", a name, a time) never reach the classifier: a name
+    typed into the contact form must not raise the emergency reply."""
+    assert small_component.component_config["min_words"] == 3
+    assert read(small_component, guesser, "ciągnie mnie") == ("pl", "nlu_fallback")
+
+
+def test_without_a_trained_classifier_only_the_phrases_count(tmp_path, guesser):
+    storage, resource = LocalModelStorage(tmp_path), Resource("untrained")
+    untrained = OtherLanguages.load(OtherLanguages.get_default_config(), storage, resource,
+                                    ExecutionContext(GraphSchema({}), "test"))
+    assert read(untrained, guesser, "jakiś facet ciągnie mnie do swojego samochodu")[1] == "nlu_fallback"
+    assert read(untrained, guesser, "pomocy on tu jest")[1] == "danger_now"
