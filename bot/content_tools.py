@@ -13,7 +13,7 @@ from datetime import date
 from pathlib import Path
 from typing import List, Optional, Text, Union
 
-from bot.actions.content_model import Content, Service, Topic
+from bot.actions.content_model import CardWords, Content, Service, Topic
 from bot.actions.content_store import check_directory
 from bot.actions.opening_hours import describe_hours
 from connectors.languages import LANGUAGES
@@ -79,12 +79,12 @@ def _status(entry: Union[Topic, Service]) -> Text:
             f'{entry.reviewed.isoformat()}{due}, source: {html.escape(entry.source)}')
 
 
-def _service_html(service: Service) -> Text:
+def _service_html(service: Service, cards: CardWords) -> Text:
     details = [service.summary]
     for label, value in (("Phone", service.phone), ("Textphone", service.textphone), ("Text", service.text), ("Web", service.url)):
         if value:
             details.append(f"{label}: {value}")
-    details.append(describe_hours(service) or "Hours not known")
+    details.append(describe_hours(service, cards) or "Hours not known")
     details.append(f"Areas: {', '.join(service.areas)}. Serves: {', '.join(service.serves)}. Needs: {', '.join(service.needs)}.")
     items = "".join(f"<li>{html.escape(d)}</li>" for d in details)
     return f'<section id="service-{service.id}"><h3>{html.escape(service.name)}</h3><ul>{items}</ul><p class="meta">{_status(service)}</p></section>'
@@ -133,7 +133,7 @@ section{border-top:1px solid #ccc;padding-top:.5rem}
 def render_preview(content: Content, review_notes: List[Text]) -> Text:
     notes = "".join(f"<li>{html.escape(n)}</li>" for n in review_notes) or "<li>Nothing to review.</li>"
     topics = "".join(_topic_html(t, content) for t in sorted(content.topics.values(), key=lambda t: t.id))
-    services = "".join(_service_html(s) for s in sorted(content.services.values(), key=lambda s: s.name))
+    services = "".join(_service_html(s, content.cards) for s in sorted(content.services.values(), key=lambda s: s.name))
     return (
         f"<!doctype html><html lang=\"en-GB\"><head><meta charset=\"utf-8\"><title>Assistant content preview</title>"
         f"<style>{STYLE}</style></head><body><h1>Assistant content preview</h1>"

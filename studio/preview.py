@@ -20,7 +20,7 @@ UK_TIME = ZoneInfo("Europe/London")
 def replies(content: Content, ref: EntryRef) -> List[Dict[str, Any]]:
     now = datetime.now(UK_TIME)
     if ref.kind == "service":
-        return [{"text": render_service(content.services[ref.entry_id], content, now), "buttons": []}]
+        return [{"text": render_service(content.services[ref.entry_id], content, now).text, "buttons": []}]
     return [{"text": reply.text, "buttons": reply.buttons}
             for reply in render_topic(content, content.topics[ref.entry_id], now)]
 

@@ -221,6 +221,22 @@ class HandoffOptions:
 
 
 @dataclass(frozen=True)
+class CardWords:
+    """The words of a service card around the service's own details (content/cards.yml in
+    English, a translation's `cards:`): phrases by key, with {placeholders}, and day names."""
+
+    phrases: Dict[Text, Text]
+    days: Tuple[Text, ...]  # Monday first
+
+    def say(self, key: Text, **values: Text) -> Text:
+        # Not str.format: a brace typed in a translation must not break the card.
+        text = self.phrases[key]
+        for name, value in values.items():
+            text = text.replace("{" + name + "}", value)
+        return text
+
+
+@dataclass(frozen=True)
 class Translation:
     """One language's words for some topics (bot/content/translations/<code>.yml); anything
     not translated is said in English."""
@@ -235,12 +251,16 @@ class Translation:
     # The contact form's words (handoff.yml): part (topics, methods, someone_else_answers,
     # summary_labels, buttons) -> id -> words.
     handoff: Dict[Text, Dict[Text, Text]] = field(default_factory=dict)
+    # Service cards: their words, and each service's summary (service id -> summary).
+    cards: Optional[CardWords] = None
+    summaries: Dict[Text, Text] = field(default_factory=dict)
 
 
 @dataclass
 class Content:
     finder: Finder
     handoff: HandoffOptions
+    cards: CardWords
     services: Dict[Text, Service] = field(default_factory=dict)
     topics: Dict[Text, Topic] = field(default_factory=dict)
     translations: Dict[Text, Translation] = field(default_factory=dict)
@@ -262,6 +282,15 @@ class Content:
         if translation and topic.id in translation.messages:
             return translation.messages[topic.id], self.language
         return topic.messages, ENGLISH
+
+    def card_of(self, service: Service) -> Tuple[CardWords, Text, Text]:
+        """The words and summary of the service's card, and their language: this content's
+        language where both the card words and this service's summary are translated, so a
+        card is never half in one language and half in another; else English."""
+        translation = self.translations.get(self.language)
+        if translation and translation.cards and service.id in translation.summaries:
+            return translation.cards, translation.summaries[service.id], self.language
+        return self.cards, service.summary, ENGLISH
 
     def label_of(self, topic: Topic) -> Text:
         translation = self.translations.get(self.language)

@@ -57,6 +57,7 @@ def check_directory(directory: Path, intents: Optional[List[Text]] = None) -> Ch
     services = _read_yaml(directory / "services.yml", problems)
     finder = _read_yaml(directory / "finder.yml", problems)
     handoff = _read_yaml(directory / "handoff.yml", problems)
+    cards = _read_yaml(directory / "cards.yml", problems)
     topic_files: Dict[Text, object] = {
         f"topics/{path.name}": _read_yaml(path, problems) for path in sorted((directory / "topics").glob("*.yml"))
     }
@@ -65,7 +66,7 @@ def check_directory(directory: Path, intents: Optional[List[Text]] = None) -> Ch
     }
     result = check_content(
         services, finder, topic_files, intents if intents is not None else read_intents(), handoff_yaml=handoff,
-        translation_files=translation_files,
+        translation_files=translation_files, cards_yaml=cards,
     )
     result.problems[:0] = problems
     return result

@@ -15,6 +15,7 @@ from bot.actions.content_model import (
     GROUPS,
     NEEDS,
     Area,
+    CardWords,
     Choice,
     Content,
     Finder,
@@ -59,6 +60,15 @@ SPECIAL_TOPICS = (
 # The form's buttons whose words live in content/handoff.yml (what each does is in bot/actions/handoff.py).
 HANDOFF_BUTTONS = ("yes", "no", "go_ahead", "no_thanks", "skip", "any_time", "no_needs", "send_it", "change",
                    "start_again", "cancel", "cancel_send_nothing")
+# The words of a service card (content/cards.yml) and the placeholders each must keep: what
+# bot/actions/rendering.py and opening_hours.py fill in.
+CARD_WORDS = {
+    "call": ("phone",), "call_free": ("phone",), "textphone": ("number",), "text": ("number",), "open_always": (),
+    "open_at": ("times",), "times": ("days", "opens", "closes"), "days_range": ("first", "last"),
+    "closed_on_bank_holidays": (), "hours_unconfirmed": (), "open_now": (), "closed_now": (),
+    "closed_now_opens": ("when",), "opens_today": ("time",), "opens_tomorrow": ("time",),
+    "opens_on_day": ("day", "time"), "help_now": ("name", "contact"),
+}
 # What the contact form offers must be what a handoff request can carry (its schema).
 HANDOFF_TOPICS = set(TOPICS)
 HANDOFF_METHODS = set(CONTACT_METHODS)
@@ -83,6 +93,7 @@ class CheckResult:
     topics: Dict[Text, Topic] = field(default_factory=dict)
     finder: Optional[Finder] = None
     handoff: Optional[HandoffOptions] = None
+    cards: Optional[CardWords] = None
     translations: Dict[Text, Translation] = field(default_factory=dict)
     problems: List[Text] = field(default_factory=list)
     review_notes: List[Text] = field(default_factory=list)
@@ -96,11 +107,11 @@ class CheckResult:
 
     @property
     def content(self) -> Content:
-        """The content, once the finder and the contact form's words have been read."""
-        if self.finder is None or self.handoff is None:
+        """The content, once the finder, the contact form's and the cards' words have been read."""
+        if self.finder is None or self.handoff is None or self.cards is None:
             raise ValueError("The content has problems and cannot be used: " + "; ".join(self.problems))
-        return Content(finder=self.finder, handoff=self.handoff, services=self.services, topics=self.topics,
-                       translations=self.translations)
+        return Content(finder=self.finder, handoff=self.handoff, cards=self.cards, services=self.services,
+                       topics=self.topics, translations=self.translations)
 
 
 def is_uk_phone_number(number: Text) -> bool:
@@ -118,6 +129,7 @@ def check_content(
     today: Optional[date] = None,
     handoff_yaml: Any = None,
     translation_files: Optional[Dict[Text, Any]] = None,
+    cards_yaml: Any = None,
 ) -> CheckResult:
     """Validates everything together, because topics refer to services and areas."""
     result = CheckResult()
@@ -125,6 +137,7 @@ def check_content(
     finder = _check_finder(finder_yaml, result.problems)
     result.finder = finder
     result.handoff = _check_handoff(handoff_yaml, result.problems)
+    result.cards = _card_words("cards.yml", cards_yaml, result.problems)
     districts = {a.id for a in finder.areas} if finder else set()
     for service in _entries(services_yaml, "services", "services.yml", result.problems):
         _add_service(service, districts, result, today)
@@ -356,6 +369,8 @@ def _add_translation(code: Text, raw: Any, result: CheckResult) -> None:
     if "{hours}" not in str(retention.get("many", "")):
         problems.append(f"{where}: retention 'many' must contain {{hours}}.")
     handoff_words = _translated_handoff(where, raw.get("handoff") or {}, result.handoff, problems)
+    cards = _card_words(f"{where}, cards", raw["cards"], problems) if "cards" in raw else None
+    summaries = _translated_summaries(where, raw.get("services") or {}, result.services, problems)
     verified = about.get("verified") is True
     if not verified:
         result.review_notes.append(f"Not verified: the {LANGUAGES[code].english_name} translation ({where}); "
@@ -363,7 +378,7 @@ def _add_translation(code: Text, raw: Any, result: CheckResult) -> None:
     result.translations[code] = Translation(
         code=code, english_name=LANGUAGES[code].english_name, verified=verified,
         retention_one=str(retention.get("one", "")), retention_many=str(retention.get("many", "")),
-        labels=labels, messages=messages, handoff=handoff_words,
+        labels=labels, messages=messages, handoff=handoff_words, cards=cards, summaries=summaries,
     )
 
 
@@ -392,6 +407,52 @@ def _translated_handoff(where: Text, raw: Any, english: Optional[HandoffOptions]
             else:
                 words[part][key] = label
     return words
+
+
+def _card_words(where: Text, raw: Any, problems: List[Text]) -> Optional[CardWords]:
+    """A card's words: every phrase the cards need, each with exactly its placeholders, and
+    seven day names."""
+    if not isinstance(raw, dict):
+        problems.append(f"{where}: the card words are missing (compare them with bot/content/cards.yml).")
+        return None
+    before = len(problems)
+    for key, needed in CARD_WORDS.items():
+        text = raw.get(key)
+        if not isinstance(text, str) or not text.strip():
+            problems.append(f"{where}: the words for '{key}' are missing.")
+        elif sorted(re.findall(r"\{([^}]*)\}", text)) != sorted(needed):
+            shown = ", ".join("{" + name + "}" for name in needed) or "none"
+            problems.append(f"{where}: the words for '{key}' must keep these words in braces, and no others: {shown}.")
+    for key in sorted(set(raw) - set(CARD_WORDS) - {"days"}):
+        problems.append(f"{where}: '{key}' is not a card word we know ({', '.join(CARD_WORDS)}, days).")
+    days = raw.get("days")
+    if not isinstance(days, list) or len(days) != 7 or not all(isinstance(d, str) and d.strip() for d in days):
+        problems.append(f"{where}: 'days' must list the seven day names, Monday first.")
+        return None
+    if len(problems) > before:
+        return None
+    return CardWords(phrases={key: str(raw[key]) for key in CARD_WORDS}, days=tuple(str(d) for d in days))
+
+
+def _translated_summaries(where: Text, raw: Any, services: Dict[Text, Service], problems: List[Text]) -> Dict[Text, Text]:
+    """Services' summaries in a translation: real services only, keeping every number."""
+    summaries: Dict[Text, Text] = {}
+    if not isinstance(raw, dict):
+        problems.append(f"{where}: 'services' must be service ids, each with a 'summary'.")
+        return summaries
+    for service_id, entry in raw.items():
+        service = services.get(str(service_id))
+        summary = entry.get("summary") if isinstance(entry, dict) else None
+        if service is None:
+            problems.append(f"{where}: there is no service '{service_id}' to translate.")
+        elif not isinstance(summary, str) or not summary.strip():
+            problems.append(f"{where}: service '{service_id}' needs a 'summary'.")
+        elif sorted(re.findall(r"\d+", summary)) != sorted(re.findall(r"\d+", service.summary)):
+            problems.append(f"{where}: service '{service_id}' must keep every number of the English summary, "
+                            "no more and no fewer.")
+        else:
+            summaries[service.id] = summary
+    return summaries
 
 
 def _check_finder(finder_yaml: Any, problems: List[Text]) -> Optional[Finder]:

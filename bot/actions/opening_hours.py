@@ -8,11 +8,10 @@ from zoneinfo import ZoneInfo
 
 import holidays
 
-from bot.actions.content_model import Service
+from bot.actions.content_model import CardWords, Service
 
 UK_TIME = ZoneInfo("Europe/London")
 DAY_KEYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 
 def uk_now() -> datetime:
@@ -46,8 +45,8 @@ def is_open(service: Service, now: datetime) -> Optional[bool]:
     return any(today in p.days and p.opens <= clock < p.closes for p in service.opening_times)
 
 
-def next_opening(service: Service, now: datetime) -> Optional[Text]:
-    """Like "today at 10:00" or "on Monday at 09:30"; None if it never opens."""
+def next_opening(service: Service, now: datetime, words: CardWords) -> Optional[Text]:
+    """Like "today at 10:00" or "on Monday at 09:30" (in `words`); None if it never opens."""
     local = now.astimezone(UK_TIME)
     for days_ahead in range(12):  # a week, and the bank holidays that can fall in it
         day = local + timedelta(days=days_ahead)
@@ -57,24 +56,28 @@ def next_opening(service: Service, now: datetime) -> Optional[Text]:
         times = sorted(p.opens for p in service.opening_times if key in p.days)
         later = [t for t in times if days_ahead > 0 or t > local.strftime("%H:%M")]
         if later:
-            when = "today" if days_ahead == 0 else "tomorrow" if days_ahead == 1 else f"on {DAY_NAMES[day.weekday()]}"
-            return f"{when} at {later[0]}"
+            if days_ahead == 0:
+                return words.say("opens_today", time=later[0])
+            if days_ahead == 1:
+                return words.say("opens_tomorrow", time=later[0])
+            return words.say("opens_on_day", day=words.days[day.weekday()], time=later[0])
     return None
 
 
-def describe_hours(service: Service) -> Optional[Text]:
+def describe_hours(service: Service, words: CardWords) -> Optional[Text]:
     """Opening hours in words, or None when unknown."""
     if service.always_open:
-        return "Open 24 hours a day, every day."
+        return words.say("open_always")
     if not service.opening_times:
         return None
-    parts = [f"{_describe_days(p.days)} {p.opens} to {p.closes}" for p in service.opening_times]
-    closed = " Closed on bank holidays." if service.closed_on_bank_holidays else ""
-    return "Open " + "; ".join(parts) + " (UK time)." + closed
+    parts = [words.say("times", days=_describe_days(p.days, words), opens=p.opens, closes=p.closes)
+             for p in service.opening_times]
+    closed = " " + words.say("closed_on_bank_holidays") if service.closed_on_bank_holidays else ""
+    return words.say("open_at", times="; ".join(parts)) + closed
 
 
-def _describe_days(days: tuple) -> Text:
+def _describe_days(days: tuple, words: CardWords) -> Text:
     indexes = sorted(DAY_KEYS.index(d) for d in days)
     if len(indexes) > 2 and indexes == list(range(indexes[0], indexes[-1] + 1)):
-        return f"{DAY_NAMES[indexes[0]]} to {DAY_NAMES[indexes[-1]]},"
-    return ", ".join(DAY_NAMES[i] for i in indexes) + ","
+        return words.say("days_range", first=words.days[indexes[0]], last=words.days[indexes[-1]])
+    return ", ".join(words.days[i] for i in indexes)

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Dict, List, Optional, Sequence, Text
 
-from bot.actions.content_model import Content, Service, Topic
+from bot.actions.content_model import CardWords, Content, Service, Topic
 from bot.actions.opening_hours import describe_hours, is_open, next_opening
 from bot.settings import load_settings
 from connectors.languages import ENGLISH
@@ -46,11 +46,11 @@ def render_topic(
     age: Optional[int] = None, group: Optional[Text] = None,
 ) -> List[Reply]:
     """The topic's messages (in the content's language where translated: Content.in_language),
-    then its services (those open to someone of `age` and `group`; their cards are in
-    English), with the buttons on the last message."""
+    then its services (those open to someone of `age` and `group`), with the buttons on the
+    last message."""
     messages, written_in = content.messages_of(topic)
     replies = [Reply(fill_placeholders(m, content, written_in), language=written_in) for m in messages]
-    replies += [Reply(render_service(s, content, now)) for s in content.services_for(topic, age, group)]
+    replies += [render_service(s, content, now) for s in content.services_for(topic, age, group)]
     if with_buttons:
         button_ids = list(dict.fromkeys(list(extra_buttons) + list(topic.buttons)))
         replies[-1].buttons = topic_buttons(content, button_ids)
@@ -59,45 +59,49 @@ def render_topic(
 
 def render_services(content: Content, services: Sequence[Service], button_ids: Sequence[Text], now: datetime) -> List[Reply]:
     """A card for each service, with the buttons on the last one."""
-    replies = [Reply(render_service(service, content, now)) for service in services]
+    replies = [render_service(service, content, now) for service in services]
     replies[-1].buttons = topic_buttons(content, button_ids)
     return replies
 
 
-def render_service(service: Service, content: Content, now: datetime) -> Text:
+def render_service(service: Service, content: Content, now: datetime) -> Reply:
+    """The service's card, in the content's language where its card is translated
+    (Content.card_of); names, numbers and addresses as they are."""
+    words, summary, language = content.card_of(service)
     run_by_not_in_name = service.run_by and service.run_by not in service.name
     name = f"{service.name} ({service.run_by})" if run_by_not_in_name else service.name
-    lines = [name, service.summary]
+    lines = [name, summary]
     if service.phone:
-        lines.append(f"Call {service.phone}" + (" (free)" if service.free else ""))
+        lines.append(words.say("call_free" if service.free else "call", phone=service.phone))
     if service.textphone:
-        lines.append(f"Textphone: {service.textphone}")
+        lines.append(words.say("textphone", number=service.textphone))
     if service.text:
-        lines.append(f"Text: {service.text}")
+        lines.append(words.say("text", number=service.text))
     if service.url:
         lines.append(service.url)
-    lines += _open_now_lines(service, content, now)
-    return "\n".join(lines)
+    lines += _open_now_lines(service, content, words, now)
+    return Reply("\n".join(lines), language=language)
 
 
-def _open_now_lines(service: Service, content: Content, now: datetime) -> List[Text]:
-    hours = describe_hours(service)
+def _open_now_lines(service: Service, content: Content, words: CardWords, now: datetime) -> List[Text]:
+    hours = describe_hours(service, words)
     if hours is None or service.always_open:
         return [hours] if hours else []
     if not service.hours_verified:
         # Hours nobody has confirmed are never turned into "open now".
-        return [hours, "Check these opening times with the service: they have not been confirmed."] + _help_now(service, content)
+        return [hours, words.say("hours_unconfirmed")] + _help_now(service, content, words)
     if is_open(service, now):
-        return [hours, "Open now."]
-    opens = next_opening(service, now)
-    return [hours, f"Closed now{', opens ' + opens if opens else ''}."] + _help_now(service, content)
+        return [hours, words.say("open_now")]
+    opens = next_opening(service, now, words)
+    closed = words.say("closed_now_opens", when=opens) if opens else words.say("closed_now")
+    return [hours, closed] + _help_now(service, content, words)
 
 
-def _help_now(service: Service, content: Content) -> List[Text]:
+def _help_now(service: Service, content: Content, words: CardWords) -> List[Text]:
     alternative = always_open_alternative(service, content)
     if alternative is None:
         return []
-    return [f"For help now: {alternative.name}, {alternative.phone or alternative.url}, open 24 hours."]
+    return [words.say("help_now", name=alternative.name, contact=alternative.phone or alternative.url or "")]
 
 
 def always_open_alternative(service: Service, content: Content) -> Optional[Service]:

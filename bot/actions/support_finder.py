@@ -116,7 +116,7 @@ class ActionShowLocalSupport(Action):
         lead_in = "finder_results" if services else "finder_no_results"
         services = services or find_services(content, None, area, "everyone", age)
         replies += render_topic(content, content.topics[lead_in], now, with_buttons=False)
-        replies += [Reply(render_service(s, content, now)) for s in services]
+        replies += [render_service(s, content, now) for s in services]
         replies[-1].buttons = topic_buttons(content, NEXT_STEPS)
         send(dispatcher, replies)
         return [SlotSet(slot, None) for slot in FORM_SLOTS]

@@ -169,9 +169,9 @@ def test_the_preview_shows_every_topic_and_service(tmp_path, content):
 def test_a_service_says_whether_it_is_open_now_in_uk_time(content):
     helpline = content.services["revenge_porn_helpline"]
     monday_11_bst_in_utc = datetime(2026, 6, 1, 10, 0, tzinfo=UK_TIME).astimezone(UK_TIME)
-    assert "Open now." in render_service(helpline, content, monday_11_bst_in_utc)
+    assert "Open now." in render_service(helpline, content, monday_11_bst_in_utc).text
     saturday = datetime(2026, 11, 28, 12, 0, tzinfo=UK_TIME)
-    closed = render_service(helpline, content, saturday)
+    closed = render_service(helpline, content, saturday).text
     assert "Closed now, opens on Monday at 10:00." in closed
     assert "For help now:" in closed and "open 24 hours" in closed
 
@@ -179,7 +179,7 @@ def test_a_service_says_whether_it_is_open_now_in_uk_time(content):
 def test_closed_before_opening_today_says_today(content):
     helpline = content.services["revenge_porn_helpline"]
     early_monday = datetime(2026, 11, 23, 8, 0, tzinfo=UK_TIME)
-    assert "opens today at 10:00" in render_service(helpline, content, early_monday)
+    assert "opens today at 10:00" in render_service(helpline, content, early_monday).text
 
 
 def test_the_contact_forms_button_words_are_content_and_checked(content_copy):
