@@ -11,9 +11,9 @@ import re
 import sys
 from datetime import date
 from pathlib import Path
-from typing import List, Optional, Text, Union
+from typing import List, Mapping, Optional, Sequence, Text, Union
 
-from bot.actions.content_model import CardWords, Content, Service, Topic
+from bot.actions.content_model import Content, Service, Topic
 from bot.actions.content_store import check_directory
 from bot.actions.opening_hours import describe_hours
 from connectors.languages import LANGUAGES
@@ -65,11 +65,15 @@ def run_check(directory: Path, quiet: bool = False, facts: Optional[Path] = None
         print(f"{len(unknown)} phone number(s) not in {facts.name}" + (":" if unknown else "."))
         for warning in unknown:
             print(f"  - {warning}")
+    for stale in result.stale_translations:
+        print(f"  - Translation out of date: {stale}")
     if result.overdue:
         print(f"FAILED: {len(result.overdue)} entr{'y is' if len(result.overdue) == 1 else 'ies are'} past their review date "
               "(listed above). The assistant still uses them; review each and move its review_by date on.")
-        return 1
-    return 0
+    if result.stale_translations:
+        print(f"FAILED: {len(result.stale_translations)} translation(s) out of date with the English (listed above). "
+              "The assistant says those in English until a translator updates them.")
+    return 1 if result.overdue or result.stale_translations else 0
 
 
 def _status(entry: Union[Topic, Service]) -> Text:
@@ -79,15 +83,17 @@ def _status(entry: Union[Topic, Service]) -> Text:
             f'{entry.reviewed.isoformat()}{due}, source: {html.escape(entry.source)}')
 
 
-def _service_html(service: Service, cards: CardWords) -> Text:
+def _service_html(service: Service, content: Content) -> Text:
     details = [service.summary]
     for label, value in (("Phone", service.phone), ("Textphone", service.textphone), ("Text", service.text), ("Web", service.url)):
         if value:
             details.append(f"{label}: {value}")
-    details.append(describe_hours(service, cards) or "Hours not known")
+    details.append(describe_hours(service, content.cards) or "Hours not known")
     details.append(f"Areas: {', '.join(service.areas)}. Serves: {', '.join(service.serves)}. Needs: {', '.join(service.needs)}.")
     items = "".join(f"<li>{html.escape(d)}</li>" for d in details)
-    return f'<section id="service-{service.id}"><h3>{html.escape(service.name)}</h3><ul>{items}</ul><p class="meta">{_status(service)}</p></section>'
+    translated = {code: (t.summaries[service.id],) for code, t in content.translations.items() if service.id in t.summaries}
+    return (f'<section id="service-{service.id}"><h3>{html.escape(service.name)}</h3><ul>{items}</ul>'
+            f'<p class="meta">{_status(service)}</p>{_translations_html((service.summary,), translated, content)}</section>')
 
 
 def _topic_html(topic: Topic, content: Content) -> Text:
@@ -98,24 +104,33 @@ def _topic_html(topic: Topic, content: Content) -> Text:
     buttons = "".join(
         f'<a class="button" href="#topic-{b}">{html.escape(content.topics[b].label)}</a>' for b in topic.buttons if b in content.topics
     )
+    translated = {code: t.messages[topic.id] for code, t in content.translations.items() if topic.id in t.messages}
     return (
         f'<section id="topic-{topic.id}"><h3>{html.escape(topic.label)} <code>{topic.id}</code></h3>{messages}'
         f'{"<ul>" + services + "</ul>" if services else ""}<p>{buttons}</p><p class="meta">{_status(topic)}</p>'
-        f'{_translations_html(topic, content)}</section>'
+        f'{_translations_html(topic.messages, translated, content)}</section>'
     )
 
 
-def _translations_html(topic: Topic, content: Content) -> Text:
-    """Each translation of the topic beside the English, for a translator to check."""
+def _card_words_html(content: Content) -> Text:
+    """The card words (cards.yml) and each translation of them."""
+    english = [content.cards.phrases[key] for key in sorted(content.cards.phrases)] + [", ".join(content.cards.days)]
+    translated = {code: [t.cards.phrases[key] for key in sorted(t.cards.phrases)] + [", ".join(t.cards.days)]
+                  for code, t in content.translations.items() if t.cards}
+    items = "".join(f"<li>{html.escape(words)}</li>" for words in english)
+    return (f'<section id="card-words"><h3>Service card words <code>cards.yml</code></h3><ul>{items}</ul>'
+            f"{_translations_html(english, translated, content)}</section>")
+
+
+def _translations_html(english: Sequence[Text], translated: Mapping[Text, Sequence[Text]], content: Content) -> Text:
+    """Each translation beside the English, line by line, for a translator to check."""
     rows = []
-    for code, translation in sorted(content.translations.items()):
-        if topic.id not in translation.messages:
-            continue
+    for code in sorted(translated):
         info = LANGUAGES[code]
-        status = '<span class="ok">verified</span>' if translation.verified else '<span class="todo">NOT VERIFIED</span>'
-        for english, translated in zip(topic.messages, translation.messages[topic.id]):
-            rows.append(f'<tr><td>{html.escape(info.english_name)} ({status})</td><td>{html.escape(english)}</td>'
-                        f'<td lang="{code}" dir="{info.direction}">{html.escape(translated)}</td></tr>')
+        status = '<span class="ok">verified</span>' if content.translations[code].verified else '<span class="todo">NOT VERIFIED</span>'
+        for original, words in zip(english, translated[code]):
+            rows.append(f'<tr><td>{html.escape(info.english_name)} ({status})</td><td>{html.escape(original)}</td>'
+                        f'<td lang="{code}" dir="{info.direction}">{html.escape(words)}</td></tr>')
     if not rows:
         return ""
     return ('<table class="translations"><tr><th>Language</th><th>English</th><th>Translation</th></tr>'
@@ -133,7 +148,8 @@ section{border-top:1px solid #ccc;padding-top:.5rem}
 def render_preview(content: Content, review_notes: List[Text]) -> Text:
     notes = "".join(f"<li>{html.escape(n)}</li>" for n in review_notes) or "<li>Nothing to review.</li>"
     topics = "".join(_topic_html(t, content) for t in sorted(content.topics.values(), key=lambda t: t.id))
-    services = "".join(_service_html(s, content.cards) for s in sorted(content.services.values(), key=lambda s: s.name))
+    services = "".join(_service_html(s, content) for s in sorted(content.services.values(), key=lambda s: s.name))
+    services += _card_words_html(content)
     return (
         f"<!doctype html><html lang=\"en-GB\"><head><meta charset=\"utf-8\"><title>Assistant content preview</title>"
         f"<style>{STYLE}</style></head><body><h1>Assistant content preview</h1>"

@@ -100,6 +100,10 @@ class CheckResult:
     # Entries whose `review_by` date has passed: `scripts/content check` fails on them, but the
     # assistant keeps using the content (an overdue review must not take it offline).
     overdue: List[Text] = field(default_factory=list)
+    # Translated messages or summaries whose numbers no longer match the English (the English
+    # changed, or the translation lost one): not used, so English is said instead, until a
+    # translator updates them. `scripts/content check` fails on them; the assistant goes on.
+    stale_translations: List[Text] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -355,7 +359,7 @@ def _add_translation(code: Text, raw: Any, result: CheckResult) -> None:
             problems.append(f"{where}: there is no topic '{topic_id}' to give a label to.")
         elif not label.strip() or len(label) > MAX_LABEL_LENGTH:
             problems.append(f"{where}: the label for '{topic_id}' must be 1 to {MAX_LABEL_LENGTH} characters.")
-    for topic_id, translated in messages.items():
+    for topic_id, translated in list(messages.items()):
         topic = result.topics.get(topic_id)
         if topic is None:
             problems.append(f"{where}: there is no topic '{topic_id}' to translate.")
@@ -363,14 +367,16 @@ def _add_translation(code: Text, raw: Any, result: CheckResult) -> None:
         for name, pattern in (("number", r"\d+"), ("placeholder", r"\{[^}]*\}")):
             english = sorted(x for m in topic.messages for x in re.findall(pattern, m))
             theirs = sorted(x for m in translated for x in re.findall(pattern, m))
-            if english != theirs:
-                problems.append(f"{where}: topic '{topic_id}' must keep every {name} of the English "
-                                f"({', '.join(english) or 'none'}), no more and no fewer.")
+            if english != theirs and topic_id in messages:
+                del messages[topic_id]
+                result.stale_translations.append(
+                    f"{where}: topic '{topic_id}' must keep every {name} of the English ({', '.join(english) or 'none'}), "
+                    "no more and no fewer; said in English until the translation is updated.")
     if "{hours}" not in str(retention.get("many", "")):
         problems.append(f"{where}: retention 'many' must contain {{hours}}.")
     handoff_words = _translated_handoff(where, raw.get("handoff") or {}, result.handoff, problems)
     cards = _card_words(f"{where}, cards", raw["cards"], problems) if "cards" in raw else None
-    summaries = _translated_summaries(where, raw.get("services") or {}, result.services, problems)
+    summaries = _translated_summaries(where, raw.get("services") or {}, result, problems)
     verified = about.get("verified") is True
     if not verified:
         result.review_notes.append(f"Not verified: the {LANGUAGES[code].english_name} translation ({where}); "
@@ -434,8 +440,10 @@ def _card_words(where: Text, raw: Any, problems: List[Text]) -> Optional[CardWor
     return CardWords(phrases={key: str(raw[key]) for key in CARD_WORDS}, days=tuple(str(d) for d in days))
 
 
-def _translated_summaries(where: Text, raw: Any, services: Dict[Text, Service], problems: List[Text]) -> Dict[Text, Text]:
-    """Services' summaries in a translation: real services only, keeping every number."""
+def _translated_summaries(where: Text, raw: Any, result: CheckResult, problems: List[Text]) -> Dict[Text, Text]:
+    """Services' summaries in a translation: real services only; one that does not keep every
+    number of the English is not used (the card is said in English) and listed as stale."""
+    services = result.services
     summaries: Dict[Text, Text] = {}
     if not isinstance(raw, dict):
         problems.append(f"{where}: 'services' must be service ids, each with a 'summary'.")
@@ -448,8 +456,9 @@ def _translated_summaries(where: Text, raw: Any, services: Dict[Text, Service], 
         elif not isinstance(summary, str) or not summary.strip():
             problems.append(f"{where}: service '{service_id}' needs a 'summary'.")
         elif sorted(re.findall(r"\d+", summary)) != sorted(re.findall(r"\d+", service.summary)):
-            problems.append(f"{where}: service '{service_id}' must keep every number of the English summary, "
-                            "no more and no fewer.")
+            result.stale_translations.append(
+                f"{where}: service '{service_id}' must keep every number of the English summary, no more and no "
+                "fewer; its card is said in English until the translation is updated.")
         else:
             summaries[service.id] = summary
     return summaries

@@ -73,11 +73,13 @@ def test_buttons_pressed_after_a_message_in_another_language_stay_in_it(stack: S
     assert chat.replies[0]["text"] == content.translations["pl"].messages["support_options"][0]
     chat.press(content.translations["pl"].labels["domestic_abuse"])
     assert chat.replies[0]["text"] == content.translations["pl"].messages["domestic_abuse"][0]
-    # Service cards are not translated: said in English, and marked as English.
+    # Then the topic's service cards, in Polish too.
     translated = len(content.translations["pl"].messages["domestic_abuse"])
     cards = chat.replies[translated:]
-    assert cards and all(card["lang"] == "en" for card in cards)
-    assert cards[0]["text"].startswith(content.services["national_domestic_abuse_helpline"].name)
+    assert cards and all(card["lang"] == "pl" for card in cards)
+    helpline = content.services["national_domestic_abuse_helpline"]
+    assert cards[0]["text"].startswith(helpline.name)
+    assert content.translations["pl"].summaries[helpline.id] in cards[0]["text"]
 
 
 def test_a_contact_request_made_in_another_language_asks_for_an_interpreter(stack: Stack, content):

@@ -15,6 +15,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.nlu.other_languages import SUPPORTED, LanguageGuesser, OtherLanguages, plain, read_danger_examples, says_danger
+from bot.content_tools import main as content_command
 from connectors.languages import LANGUAGES
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -129,7 +130,10 @@ def test_the_content_preview_shows_each_translation_beside_the_english(tmp_path)
     assert any("Not verified: the Urdu translation" in note for note in result.review_notes)
 
 
-def test_a_translation_that_loses_a_number_is_refused(tmp_path):
+def test_a_translation_that_loses_a_number_is_said_in_english_and_fails_the_check(tmp_path):
+    """Whether the translation lost the number or the English changed it, the translated
+    words could give a wrong number: they are not used until a translator updates them,
+    and the content check fails, while the assistant goes on in English there."""
     import shutil
 
     from bot.actions.content_store import check_directory
@@ -139,8 +143,12 @@ def test_a_translation_that_loses_a_number_is_refused(tmp_path):
     shutil.copytree(PROJECT_ROOT / "bot" / "content", content)
     polish = content / "translations" / "pl.yml"
     polish.write_text(polish.read_text(encoding="utf-8").replace("55", "5", 1), encoding="utf-8")
-    problems = check_directory(content).problems
-    assert any("translations/pl.yml: topic 'danger_now' must keep every number" in p for p in problems), problems
+    result = check_directory(content)
+    assert result.ok, result.problems
+    assert any("translations/pl.yml: topic 'danger_now' must keep every number" in p for p in result.stale_translations)
+    assert "danger_now" not in result.content.translations["pl"].messages
+    assert result.content.in_language("pl").messages_of(result.content.topics["danger_now"])[1] == "en"
+    assert content_command(["check", "--dir", str(content)]) == 1
 
 
 def test_the_contact_form_words_are_translated_where_given_and_english_elsewhere():
