@@ -58,3 +58,42 @@ def test_one_exchange_in_each_language(browser, demo, stack, content, code):
     widget.exit_button.click()
     assert_left_without_a_trace(page, demo, stack, conversation_id, history_before)
     context.close()
+
+
+# Where each character of the number is drawn, left to right on the screen.
+NUMBER_ORDER = """(number) => {
+  const host = document.querySelector('wp-chat-widget');
+  const span = [...host.shadowRoot.querySelectorAll(".wp-msg__text[lang='ur'] span[dir='ltr']")]
+    .find((node) => node.textContent === number);
+  if (!span) return null;
+  const range = document.createRange();
+  const lefts = [];
+  for (let i = 0; i < number.length; i++) {
+    range.setStart(span.firstChild, i);
+    range.setEnd(span.firstChild, i + 1);
+    lefts.push(range.getBoundingClientRect().left);
+  }
+  return lefts;
+}"""
+
+
+def test_phone_numbers_read_left_to_right_in_urdu(browser, demo, content):
+    """In a right-to-left card the groups of a number would be drawn last group first
+    ("247 2000 0808"): each number is set apart, left to right."""
+    context = new_context(browser)
+    page = context.new_page()
+    widget = Widget(page).load(demo.force)
+    widget.open()
+    widget.wait_for_reply()
+    page.locator("wp-chat-widget .wp-language__select").select_option("ur")
+    urdu = content.translations["ur"]
+    widget.expect_said(urdu.messages["menu"][0])
+    widget.choice(urdu.labels["support_options"]).click()
+    widget.expect_said(urdu.messages["support_options"][0])
+    widget.choice(urdu.labels["domestic_abuse"]).click()
+    helpline = content.services["national_domestic_abuse_helpline"]
+    widget.expect_said(urdu.summaries[helpline.id])
+    lefts = page.evaluate(NUMBER_ORDER, helpline.phone)
+    assert lefts, "the helpline's number is not set apart in the Urdu card"
+    assert lefts == sorted(lefts), f"{helpline.phone} is not drawn left to right: {lefts}"
+    context.close()

@@ -7,6 +7,8 @@ import { LANGUAGES, TEXT } from "./text.js";
 
 // https:// addresses become links; everything else stays a text node.
 const URL_PATTERN = /https:\/\/[^\s<>"'`]+/g;
+// Numbers, with the spaces inside them ("0808 2000 247", "18001 101").
+const NUMBER_PATTERN = /\d+(?: \d+)*/g;
 
 // onChoose(button, group, pressedElement) runs when a button is pressed.
 export function renderBotMessage(message, onChoose) {
@@ -17,8 +19,9 @@ export function renderBotMessage(message, onChoose) {
   if (text) {
     // The language it is written in, so screen readers and fonts get it right; Urdu right to left.
     const language = LANGUAGES[message.lang] ? message.lang : "en";
-    const paragraph = el("p", { class: "wp-msg__text", lang: language, dir: LANGUAGES[language].dir });
-    appendWithLinks(paragraph, text);
+    const direction = LANGUAGES[language].dir;
+    const paragraph = el("p", { class: "wp-msg__text", lang: language, dir: direction });
+    appendWithLinks(paragraph, text, direction === "rtl");
     node.append(paragraph);
   }
   if (buttons.length) node.append(renderChoices(buttons, onChoose, message.lang));
@@ -40,13 +43,29 @@ function isUsableButton(button) {
   return button && typeof button.title === "string" && button.title && typeof button.payload === "string";
 }
 
-function appendWithLinks(parent, text) {
+function appendWithLinks(parent, text, isolateNumbers) {
   let position = 0;
   for (const match of text.matchAll(URL_PATTERN)) {
     const address = trimTrailingPunctuation(match[0]);
-    parent.append(document.createTextNode(text.slice(position, match.index)));
+    appendText(parent, text.slice(position, match.index), isolateNumbers);
     parent.append(makeLink(address));
     position = match.index + address.length;
+  }
+  appendText(parent, text.slice(position), isolateNumbers);
+}
+
+// In right-to-left text the groups of a phone number would be drawn last group first
+// ("247 2000 0808"): each number is set apart, left to right.
+function appendText(parent, text, isolateNumbers) {
+  if (!isolateNumbers) {
+    parent.append(document.createTextNode(text));
+    return;
+  }
+  let position = 0;
+  for (const match of text.matchAll(NUMBER_PATTERN)) {
+    parent.append(document.createTextNode(text.slice(position, match.index)));
+    parent.append(el("span", { dir: "ltr", text: match[0] }));
+    position = match.index + match[0].length;
   }
   parent.append(document.createTextNode(text.slice(position)));
 }
