@@ -15,6 +15,7 @@ from bot.actions.content_model import Content, Topic
 from bot.actions.content_store import content_store
 from bot.actions.opening_hours import uk_now
 from bot.actions.languages import not_understood_in_english, remember_language, reply_language
+from connectors.languages import ENGLISH
 from bot.actions.oversight import count
 from bot.actions.rendering import Reply, render_services, render_topic
 from bot.actions.young_people import young_person_age
@@ -214,7 +215,9 @@ class ActionEmergency(Action):
         now = uk_now()
         emergency = render_topic(content, content.topics[DANGER_TOPIC], now, with_buttons=follow_up is None)
         intro = intro_if_not_shown(tracker, content)
-        count(tracker, "danger_now")
+        # Danger in another language is counted under its language: its classifier raises
+        # more false alarms than the English one (docs/languages.md), so they can be told apart.
+        count(tracker, "danger_now", "" if content.language == ENGLISH else content.language)
         if intro:
             count(tracker, "conversation_started")
         if follow_up:

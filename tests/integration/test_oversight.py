@@ -19,6 +19,7 @@ from tests.support.studio import EDITOR, Person, running_studio
 FORCE, CHARITY = "warwickshire-police", "safe-haven-charity"
 QUESTION = "what is clares law"
 DANGER = "he's outside my door and he's got a knife"
+DANGER_IN_POLISH = "pomocy, on jest pod drzwiami"
 GIBBERISH = "zzqv plorb wexit"
 Key = Tuple[str, str, str, str]  # event, category, channel, partner
 
@@ -76,6 +77,9 @@ def run_conversations(stack: Stack, content) -> Tuple[Counter, List[str], List[s
     for _ in range(25):
         assert content.topics["danger_now"].messages[0] in chat("force").say(DANGER)
         expected[("danger_now", "", "widget", FORCE)] += 1
+    for _ in range(5):  # counted under its language, apart from danger in English
+        assert content.translations["pl"].messages["danger_now"][0] in chat("force").say(DANGER_IN_POLISH)
+        expected[("danger_now", "pl", "widget", FORCE)] += 1
     for _ in range(30):
         chat("partner").say(GIBBERISH)
     for _ in range(5):
@@ -86,7 +90,7 @@ def run_conversations(stack: Stack, content) -> Tuple[Counter, List[str], List[s
         for event in ("handoff_offered", "handoff_consented"):
             expected[(event, "", "widget", FORCE)] += 1
         expected[("handoff_accepted", "general", "widget", FORCE)] += 1
-    words += [QUESTION, DANGER, GIBBERISH]
+    words += [QUESTION, DANGER, DANGER_IN_POLISH, GIBBERISH]
     return expected, ids, words
 
 
