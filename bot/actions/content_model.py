@@ -175,6 +175,17 @@ class Finder:
                 return group.id
         return None
 
+    def translated(self, labels: Dict[Text, Text]) -> "Finder":
+        """This finder with the button words `labels` gives, by area or group id, "outside"
+        and "unknown"; places and words to match stay as they are."""
+        return replace(
+            self,
+            areas=tuple(replace(a, label=labels.get(a.id, a.label)) for a in self.areas),
+            groups=tuple(replace(g, label=labels.get(g.id, g.label)) for g in self.groups),
+            outside_label=labels.get(OUTSIDE, self.outside_label),
+            unknown_label=labels.get(UNKNOWN_AREA, self.unknown_label),
+        )
+
     def area_label(self, area_id: Text) -> Text:
         for area in self.areas:
             if area.id == area_id:
@@ -254,6 +265,8 @@ class Translation:
     # Service cards: their words, and each service's summary (service id -> summary).
     cards: Optional[CardWords] = None
     summaries: Dict[Text, Text] = field(default_factory=dict)
+    # The support finder's buttons: area or group id, "outside" or "unknown" -> words.
+    finder_labels: Dict[Text, Text] = field(default_factory=dict)
 
 
 @dataclass
@@ -273,7 +286,8 @@ class Content:
         translation = self.translations.get(language)
         if translation is None:
             return self
-        return replace(self, language=language, handoff=self.handoff.translated(translation.handoff))
+        return replace(self, language=language, handoff=self.handoff.translated(translation.handoff),
+                       finder=self.finder.translated(translation.finder_labels))
 
     def messages_of(self, topic: Topic) -> Tuple[Tuple[Text, ...], Text]:
         """The topic's messages in this content's language if translated, else in English;

@@ -21,6 +21,8 @@ from bot.actions.content_model import (
     Finder,
     Group,
     HandoffOptions,
+    OUTSIDE,
+    UNKNOWN_AREA,
     OpeningTimes,
     Service,
     Topic,
@@ -377,6 +379,7 @@ def _add_translation(code: Text, raw: Any, result: CheckResult) -> None:
     handoff_words = _translated_handoff(where, raw.get("handoff") or {}, result.handoff, problems)
     cards = _card_words(f"{where}, cards", raw["cards"], problems) if "cards" in raw else None
     summaries = _translated_summaries(where, raw.get("services") or {}, result, problems)
+    finder_labels = _translated_finder(where, raw.get("finder") or {}, result.finder, problems)
     verified = about.get("verified") is True
     if not verified:
         result.review_notes.append(f"Not verified: the {LANGUAGES[code].english_name} translation ({where}); "
@@ -385,6 +388,7 @@ def _add_translation(code: Text, raw: Any, result: CheckResult) -> None:
         code=code, english_name=LANGUAGES[code].english_name, verified=verified,
         retention_one=str(retention.get("one", "")), retention_many=str(retention.get("many", "")),
         labels=labels, messages=messages, handoff=handoff_words, cards=cards, summaries=summaries,
+        finder_labels=finder_labels,
     )
 
 
@@ -462,6 +466,23 @@ def _translated_summaries(where: Text, raw: Any, result: CheckResult, problems: 
         else:
             summaries[service.id] = summary
     return summaries
+
+
+def _translated_finder(where: Text, raw: Any, finder: Optional[Finder], problems: List[Text]) -> Dict[Text, Text]:
+    """The support finder's button words in a translation: real ids only, short enough."""
+    if finder is None or not isinstance(raw, dict):
+        return {}
+    known = {a.id for a in finder.areas} | {g.id for g in finder.groups} | {OUTSIDE, UNKNOWN_AREA}
+    labels: Dict[Text, Text] = {}
+    for key, label in raw.items():
+        key, label = str(key), str(label)
+        if key not in known:
+            problems.append(f"{where}: finder has no '{key}' (areas and groups of finder.yml, outside, unknown).")
+        elif not label.strip() or len(label) > MAX_LABEL_LENGTH:
+            problems.append(f"{where}: the finder's words for '{key}' must be 1 to {MAX_LABEL_LENGTH} characters.")
+        else:
+            labels[key] = label
+    return labels
 
 
 def _check_finder(finder_yaml: Any, problems: List[Text]) -> Optional[Finder]:

@@ -14,6 +14,7 @@ from rasa_sdk.types import DomainDict
 
 from bot.actions.content_model import OUTSIDE, UNKNOWN_AREA, Content, Service
 from bot.actions.content_store import content_store
+from bot.actions.languages import reply_language
 from bot.actions.opening_hours import uk_now
 from bot.actions.oversight import count
 from bot.actions.questions import AskQuestion
@@ -103,7 +104,7 @@ class ActionShowLocalSupport(Action):
         return "action_show_local_support"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
-        content = content_store().current()
+        content = content_store().current().in_language(reply_language(tracker))
         area = tracker.get_slot("area") or UNKNOWN_AREA
         group = tracker.get_slot("support_group") or "everyone"
         age = tracker.get_slot("young_age")

@@ -253,7 +253,7 @@ class ActionCoreFallback(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[EventType]:
-        content = content_store().current()
+        content = content_store().current().in_language(reply_language(tracker))
         count(tracker, "not_understood")
         send(dispatcher, render_topic(content, content.topics[FALLBACK_TOPIC], uk_now()))
         return [UserUtteranceReverted()]

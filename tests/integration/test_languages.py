@@ -104,3 +104,18 @@ def test_a_language_the_widget_does_not_offer_is_refused_kindly(stack: Stack):
                                                             "language": "xx"},
                            headers={"Origin": f"http://localhost:{stack.force_port}"}, timeout=30)
     assert answer.status_code == 400 and "try again" in answer.json()["error"]["message"]
+
+
+def test_the_support_finder_asks_and_answers_in_the_chosen_language(stack: Stack, content):
+    """Its questions, its area and group buttons, and the service cards it finds: all in
+    Gujarati; what the buttons send is the same ids as in English."""
+    gujarati = content.translations["gu"]
+    chat = Chat(stack, "widget", language="gu")
+    chat.say("find support near me")
+    assert gujarati.messages["finder_ask_area"][0] in [reply["text"] for reply in chat.replies]
+    assert {gujarati.finder_labels["rugby"], gujarati.finder_labels["outside"]} <= {b["title"] for b in chat.buttons}
+    chat.press(gujarati.finder_labels["rugby"])
+    assert gujarati.messages["finder_ask_group"][0] in [reply["text"] for reply in chat.replies]
+    chat.press(gujarati.finder_labels["women"])
+    cards = [reply for reply in chat.replies if reply["text"].split("\n")[0] in {s.name for s in content.services.values()}]
+    assert cards and all(card["lang"] == "gu" for card in cards)

@@ -94,3 +94,28 @@ def test_the_content_preview_shows_translated_summaries_and_card_words(tmp_path,
     assert 'id="card-words"' in html
     assert content.translations["ur"].cards.days[0] in html
     assert content.translations["pl"].summaries["police_101"].split(".")[0] in html
+
+
+def test_the_finders_buttons_are_translated_and_still_send_the_same_ids(content):
+    from bot.actions.support_finder import ActionAskArea, ActionAskSupportGroup
+
+    polish = content.in_language("pl")
+    labels = content.translations["pl"].finder_labels
+    areas = ActionAskArea().buttons(polish, tracker=None)
+    english_areas = ActionAskArea().buttons(content, tracker=None)
+    assert [b["payload"] for b in areas] == [b["payload"] for b in english_areas]
+    assert labels["outside"] in [b["title"] for b in areas] and labels["unknown"] in [b["title"] for b in areas]
+    groups = ActionAskSupportGroup().buttons(polish, tracker=None)
+    assert labels["women"] in [b["title"] for b in groups]
+
+
+def test_finder_words_for_an_id_that_does_not_exist_are_refused(tmp_path):
+    folder = copy_of_content(tmp_path)
+    polish = folder / "translations" / "pl.yml"
+    data = yaml.safe_load(polish.read_text(encoding="utf-8"))
+    data["finder"]["coventry"] = "Coventry"
+    data["finder"]["women"] = "x" * 31
+    polish.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    problems = check_directory(folder).problems
+    assert any("finder has no 'coventry'" in p for p in problems), problems
+    assert any("finder's words for 'women' must be 1 to 30 characters" in p for p in problems), problems
