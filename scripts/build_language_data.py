@@ -26,7 +26,7 @@ from typing import Any, Dict, List, Set
 import spacy_lookups_data
 import yaml
 
-from bot.nlu.other_languages import KNOWN_WORDS, plain
+from bot.nlu.other_languages import known_words_file, plain
 
 ROOT = Path(__file__).resolve().parent.parent
 TARGET = ROOT / "build" / "languages" / "common_english.txt"
@@ -100,7 +100,7 @@ def main() -> None:
     english = set(words) | english_content_words()
     for code in LATIN_SCRIPT_LANGUAGES:
         known = known_words(code, english, probabilities)
-        path = Path(str(KNOWN_WORDS).format(code=code))
+        path = known_words_file(code)
         path.write_text("\n".join(known) + "\n", encoding="utf-8")
         print(f"Wrote {len(known)} words of {code} to {path}")
     STAMP.write_text(fingerprint())

@@ -47,7 +47,6 @@ from bot.nlu.sklearn_component import SklearnPipelineComponent
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 COMMON_ENGLISH = ROOT / "build" / "languages" / "common_english.txt"
-KNOWN_WORDS = ROOT / "build" / "languages" / "words_{code}.txt"
 DANGER_PHRASES = Path(__file__).with_name("danger_phrases")
 DANGER_EXAMPLES = Path(__file__).with_name("danger_examples")
 ENGLISH = "en"
@@ -94,7 +93,7 @@ class LanguageGuesser:
         words = frozenset(COMMON_ENGLISH.read_text(encoding="utf-8").split())
         known = {}
         for code in SUPPORTED:
-            path = Path(str(KNOWN_WORDS).format(code=code))
+            path = known_words_file(code)
             if path.exists():
                 known[code] = frozenset(path.read_text(encoding="utf-8").split())
         detector = LanguageDetectorBuilder.from_languages(*SUPPORTED.values()).build()
@@ -147,6 +146,11 @@ class LanguageGuesser:
         # Frequency lists count "de", "la" and "e" as English (foreign text on English web
         # pages); a word of one or two letters counts only if it is an English word.
         return word in SHORT_ENGLISH if len(word) <= 2 else word in self.common_english
+
+
+def known_words_file(code: Text) -> Path:
+    """The words the assistant knows in a language (scripts/build_language_data.py)."""
+    return COMMON_ENGLISH.with_name(f"words_{code}.txt")
 
 
 def script_language(text: Text) -> Optional[Text]:
