@@ -15,6 +15,7 @@ from bot.actions.content_model import Content, Topic
 from bot.actions.content_store import content_store
 from bot.actions.opening_hours import uk_now
 from bot.actions.languages import not_understood_in_english, remember_language, reply_language
+from bot.actions.topic_search import topics_like
 from connectors.languages import ENGLISH
 from bot.actions.oversight import count
 from bot.actions.rendering import Reply, render_services, render_topic
@@ -194,7 +195,10 @@ class ActionAnswerTopic(Action):
             return render_topic(content, under_18, uk_now())
         first = render_topic(content, under_18, uk_now(), with_buttons=False) if just_said_under_18 else []
         ranking = tracker.latest_message.get("intent_ranking") or []
-        if topic.id == FALLBACK_TOPIC:
+        if not_understood_in_english(tracker):
+            # Typed in another language: the topics most like it, before the menu's buttons.
+            extra = topics_like(content, tracker.latest_message.get("text") or "")
+        elif topic.id == FALLBACK_TOPIC:
             extra = best_guesses(tracker, content)
         else:
             extra = second_need(ranking, topic.id, content.topic)

@@ -25,7 +25,6 @@ and that English does not use counts for that language when lingua also prefers 
 from __future__ import annotations
 
 import re
-import unicodedata
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Dict, FrozenSet, List, Optional, Text, Tuple
@@ -44,6 +43,7 @@ from sklearn.pipeline import Pipeline, make_pipeline, make_union
 
 from bot.nlu.danger_now import DANGER_INTENT, flag_danger
 from bot.nlu.sklearn_component import SklearnPipelineComponent
+from connectors.languages import plain
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 COMMON_ENGLISH = ROOT / "build" / "languages" / "common_english.txt"
@@ -72,8 +72,6 @@ FOLLOW_UP_TOPIC = "menu"
 # One- and two-letter words English speakers type, British chat included ("ta", "ur", "im").
 SHORT_ENGLISH = frozenset("a i am an as at be bi by do ex go he hi id if im in is it me mr ms my no of oh ok on or so "
                           "ta to u up ur us we ya".split())
-# The accents of Polish, Portuguese and Romanian letters, as combining marks (after NFD).
-LATIN_ACCENTS = frozenset("\u0300\u0301\u0302\u0303\u0306\u0307\u0308\u030b\u030c\u0326\u0327\u0328")
 
 
 class LanguageGuesser:
@@ -166,15 +164,6 @@ def script_language(text: Text) -> Optional[Text]:
         return None
     code = max(counts, key=counts.__getitem__)
     return code if counts[code] >= latin else None
-
-
-def plain(text: Text) -> Text:
-    """Lower case, without accents (people often type Polish, Portuguese and Romanian
-    without them), single spaces; scripts without Latin letters keep their marks."""
-    lowered = unicodedata.normalize("NFKC", text).lower().replace("ł", "l").replace("ß", "ss")
-    decomposed = unicodedata.normalize("NFD", lowered)
-    kept = "".join(" " if unicodedata.category(ch)[0] in "PS" else ch for ch in decomposed if ch not in LATIN_ACCENTS)
-    return " ".join(unicodedata.normalize("NFC", kept).split())
 
 
 @lru_cache(maxsize=None)

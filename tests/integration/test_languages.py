@@ -119,3 +119,16 @@ def test_the_support_finder_asks_and_answers_in_the_chosen_language(stack: Stack
     chat.press(gujarati.finder_labels["women"])
     cards = [reply for reply in chat.replies if reply["text"].split("\n")[0] in {s.name for s in content.services.values()}]
     assert cards and all(card["lang"] == "gu" for card in cards)
+
+
+def test_a_question_typed_in_another_language_is_offered_its_topic_before_the_menu(stack: Stack, content):
+    romanian = content.translations["ro"]
+    chat = Chat(stack, "widget")
+    chat.say("buna ziua, vreau sa raportez online ce mi s-a intamplat")
+    assert chat.replies[0]["text"] == romanian.messages["danger_now"][0]  # the emergency line first
+    assert romanian.messages["menu"][0] in [reply["text"] for reply in chat.replies]
+    titles = [button["title"] for button in chat.buttons]
+    assert romanian.labels["report_online"] in titles[:3], titles  # offered before the menu's own
+    assert romanian.labels["report_online"] not in [romanian.labels[b] for b in content.topics["menu"].buttons]
+    chat.press(romanian.labels["report_online"])
+    assert chat.replies[0]["text"] == romanian.messages["report_online"][0]
