@@ -43,10 +43,11 @@ def trained_component(folder: Path) -> OtherLanguages:
     return OtherLanguages.load(config, storage, resource, context)
 
 
-def read(component: OtherLanguages, guesser: LanguageGuesser, text: str) -> Tuple[str, str]:
-    """The language and intent the assistant gives a message the English classifier did not understand."""
+def read(component: OtherLanguages, guesser: LanguageGuesser, text: str, intent: str = "nlu_fallback") -> Tuple[str, str]:
+    """The language and intent the assistant gives a message the English classifier read as `intent`
+    (by default: did not understand)."""
     message = Message(data={"text": text})
-    message.set("intent", {"name": "nlu_fallback", "confidence": 0.4})
+    message.set("intent", {"name": intent, "confidence": 0.4})
     component.read_message(message, guesser)
     return message.get("language"), message.get("intent")["name"]
 

@@ -11,11 +11,11 @@ import yaml
 from rasa.engine.graph import ExecutionContext, GraphSchema
 from rasa.engine.storage.local_model_storage import LocalModelStorage
 from rasa.engine.storage.resource import Resource
-from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.nlu.other_languages import SUPPORTED, LanguageGuesser, OtherLanguages, plain, read_danger_examples, says_danger
 from bot.content_tools import main as content_command
+from scripts.evaluate_languages import read, trained_component
 from connectors.languages import LANGUAGES
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -32,28 +32,11 @@ def guesser() -> LanguageGuesser:
 @pytest.fixture(scope="module")
 def component(tmp_path_factory) -> OtherLanguages:
     """Trained as `rasa train` trains it: on bot/nlu/danger_examples/, with config.yml's settings."""
-    storage = LocalModelStorage(tmp_path_factory.mktemp("model"))
-    resource = Resource("other_languages")
-    context = ExecutionContext(GraphSchema({}), "test")
-    config = {**OtherLanguages.get_default_config(), **configured("bot.nlu.other_languages.OtherLanguages")}
-    OtherLanguages.create(config, storage, resource, context).train(TrainingData())
-    return OtherLanguages.load(config, storage, resource, context)
-
-
-def configured(name: str) -> Dict[str, object]:
-    pipeline = yaml.safe_load((ROOT / "bot" / "config.yml").read_text(encoding="utf-8"))["pipeline"]
-    return {key: value for step in pipeline if step["name"] == name for key, value in step.items() if key != "name"}
+    return trained_component(tmp_path_factory.mktemp("model"))
 
 
 def messages_of(kind: str, code: str) -> Dict[str, List[str]]:
     return yaml.safe_load((SETS / kind / f"{code}.yml").read_text(encoding="utf-8"))
-
-
-def read(component: OtherLanguages, guesser: LanguageGuesser, text: str, intent: str = "nlu_fallback") -> Tuple[str, str]:
-    message = Message(data={"text": text})
-    message.set("intent", {"name": intent, "confidence": 0.4})
-    component.read_message(message, guesser)
-    return message.get("language"), message.get("intent")["name"]
 
 
 def english_messages() -> List[Tuple[str, str]]:
