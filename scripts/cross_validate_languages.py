@@ -14,14 +14,12 @@ The figures chosen are in docs/languages.md.
 """
 from __future__ import annotations
 
-from pathlib import Path
 from typing import List, Tuple
 
 import numpy as np
-import yaml
 from sklearn.model_selection import StratifiedKFold
 
-from bot.nlu.other_languages import DANGER_EXAMPLES, build_danger_model, says_danger
+from bot.nlu.other_languages import build_danger_model, danger_examples, says_danger
 
 REGULARISATIONS = (3.0, 10.0, 30.0)
 MIN_WORDS = (1, 2, 3, 4)
@@ -31,18 +29,9 @@ SEED = 2023
 
 
 def examples_by_language() -> Tuple[List[str], np.ndarray, List[str], np.ndarray]:
-    texts: List[str] = []
-    labels: List[bool] = []
-    codes: List[str] = []
-    kinds: List[str] = []
-    for path in sorted(Path(DANGER_EXAMPLES).glob("*.yml")):
-        examples = yaml.safe_load(path.read_text(encoding="utf-8"))
-        for kind, danger in (("danger", True), ("not_danger", False), ("form_answers", False)):
-            texts += examples[kind]
-            labels += [danger] * len(examples[kind])
-            codes += [path.stem] * len(examples[kind])
-            kinds += [kind] * len(examples[kind])
-    return texts, np.array(labels), codes, np.array(kinds)
+    examples = danger_examples()
+    return ([e.text for e in examples], np.array([e.is_danger for e in examples]), [e.language for e in examples],
+            np.array([e.kind for e in examples]))
 
 
 def held_back_probabilities(texts: List[str], labels: np.ndarray, codes: List[str], kinds: np.ndarray,

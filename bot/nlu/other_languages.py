@@ -27,7 +27,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Dict, FrozenSet, List, Optional, Text, Tuple
+from typing import Any, Dict, FrozenSet, List, NamedTuple, Optional, Text, Tuple
 
 import yaml
 from lingua import Language, LanguageDetector, LanguageDetectorBuilder
@@ -183,17 +183,25 @@ def says_danger(text: Text) -> bool:
     return any(f" {phrase}" in words for code in SUPPORTED if code != ENGLISH for phrase in danger_phrases(code))
 
 
-def read_danger_examples(folder: Path = DANGER_EXAMPLES) -> Tuple[List[Text], List[bool]]:
-    """The danger-now and other messages of every language (bot/nlu/danger_examples/<code>.yml):
-    danger, not danger, and answers to the contact form's questions (not danger either)."""
-    texts: List[Text] = []
-    is_danger: List[bool] = []
+# What each list of a danger-examples file is: danger now or not.
+EXAMPLE_KINDS = (("danger", True), ("not_danger", False), ("form_answers", False))
+
+
+class DangerExample(NamedTuple):
+    text: Text
+    is_danger: bool
+    language: Text
+    kind: Text  # danger, not_danger or form_answers (answers to the contact form's questions)
+
+
+def danger_examples(folder: Path = DANGER_EXAMPLES) -> List[DangerExample]:
+    """The danger-now and other messages of every language (bot/nlu/danger_examples/<code>.yml)."""
+    found = []
     for path in sorted(folder.glob("*.yml")):
         examples = yaml.safe_load(path.read_text(encoding="utf-8"))
-        for kind, danger in (("danger", True), ("not_danger", False), ("form_answers", False)):
-            texts += [str(text) for text in examples.get(kind) or []]
-            is_danger += [danger] * len(examples.get(kind) or [])
-    return texts, is_danger
+        for kind, danger in EXAMPLE_KINDS:
+            found += [DangerExample(str(text), danger, path.stem, kind) for text in examples.get(kind) or []]
+    return found
 
 
 def build_danger_model(regularisation: float, random_state: int) -> Pipeline:
@@ -230,9 +238,9 @@ class OtherLanguages(SklearnPipelineComponent):
         self._guesser: Optional[LanguageGuesser] = None
 
     def train(self, training_data: TrainingData) -> Resource:
-        texts, is_danger = read_danger_examples(ROOT / self.component_config["examples"])
+        examples = danger_examples(ROOT / self.component_config["examples"])
         model = build_danger_model(self.component_config["regularisation"], self.component_config["random_state"])
-        model.fit(texts, is_danger)
+        model.fit([e.text for e in examples], [e.is_danger for e in examples])
         return self._keep(model)
 
     def process(self, messages: List[Message]) -> List[Message]:

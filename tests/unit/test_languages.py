@@ -13,7 +13,7 @@ from rasa.engine.storage.local_model_storage import LocalModelStorage
 from rasa.engine.storage.resource import Resource
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot.nlu.other_languages import SUPPORTED, LanguageGuesser, OtherLanguages, plain, read_danger_examples, says_danger
+from bot.nlu.other_languages import SUPPORTED, LanguageGuesser, OtherLanguages, plain, danger_examples, says_danger
 from bot.content_tools import main as content_command
 from scripts.evaluate_languages import read, trained_component
 from connectors.languages import LANGUAGES
@@ -163,8 +163,7 @@ def test_a_translation_naming_a_form_button_that_does_not_exist_is_refused(tmp_p
 def test_no_test_message_is_a_training_example():
     """The test sets must stay unseen: none of their messages is a danger example
     (compared without case, accents or punctuation)."""
-    texts, _ = read_danger_examples()
-    trained = {plain(text) for text in texts}
+    trained = {plain(example.text) for example in danger_examples()}
     tested = {plain(text) for path in SETS.glob("*/*.yml")
               for kind in ("detection", "danger", "not_danger")
               for text in yaml.safe_load(path.read_text(encoding="utf-8"))[kind]}
