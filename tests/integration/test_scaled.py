@@ -100,7 +100,10 @@ CONTACT_FORM = ["can the police contact me", "yes", "domestic abuse", "skip", "a
 
 
 def test_handoffs_reach_the_force_once_after_it_was_down_and_both_dispatchers_crashed(content):
-    quick_retries = {"HANDOFF_RETRY_BASE_SECONDS": "0.2", "HANDOFF_RETRY_MAX_SECONDS": "1", "HANDOFF_POLL_SECONDS": "0.2"}
+    # A short lease too: a dispatcher killed while delivering holds its handoff until the lease
+    # runs out (two minutes by default), and only then may another deliver it.
+    quick_retries = {"HANDOFF_RETRY_BASE_SECONDS": "0.2", "HANDOFF_RETRY_MAX_SECONDS": "1", "HANDOFF_POLL_SECONDS": "0.2",
+                     "HANDOFF_TIMEOUT_SECONDS": "2", "HANDOFF_LEASE_SECONDS": "5"}
     with scaled_or_skip(replicas=2, extra_env=quick_retries) as scaled:
         scaled.inbox.stop()  # the force's endpoint is down
         references = [send_handoff(scaled, f"handoff-outage-{n}", content) for n in range(3)]
