@@ -27,16 +27,25 @@ def replies(content: Content, ref: EntryRef) -> List[Dict[str, Any]]:
 
 def before_and_after(content_dir: Path, change: Change) -> Optional[Dict[str, Any]]:
     """The replies now and with the change; None once the change is published or withdrawn
-    (the assistant's answer is then simply what it says)."""
+    (the assistant's answer is then simply what it says). Also the translations the change
+    would leave out of date (a number of the English changed): said in English until a
+    translator updates them, which the editor and approver should know."""
     if change.status not in (DRAFT, APPROVED):
         return None
-    before = replies(check_directory(content_dir).content, change.ref)
+    now = check_directory(content_dir)
+    before = replies(now.content, change.ref)
+
+    def not_shown(why: str) -> Dict[str, Any]:
+        return {"before": before, "after": None, "why_not_after": why, "translations_out_of_date": []}
+
     if change.problems:
-        return {"before": before, "after": None, "why_not_after": "Not shown: the change fails the content checks."}
+        return not_shown("Not shown: the change fails the content checks.")
     try:
         result = changes.trial(content_dir, change.ref.file, changes.file_with_change(content_dir, change))
     except ChangeError as problem:
-        return {"before": before, "after": None, "why_not_after": str(problem)}
+        return not_shown(str(problem))
     if not result.ok:
-        return {"before": before, "after": None, "why_not_after": "Not shown: the change fails the content checks."}
-    return {"before": before, "after": replies(result.content, change.ref), "why_not_after": ""}
+        return not_shown("Not shown: the change fails the content checks.")
+    out_of_date = [message for message in result.stale_translations if message not in now.stale_translations]
+    return {"before": before, "after": replies(result.content, change.ref), "why_not_after": "",
+            "translations_out_of_date": out_of_date}

@@ -216,3 +216,16 @@ def test_markup_sent_in_any_other_input_is_kept_as_text_and_refused_by_the_check
         assert "<script>alert" not in page and "<b>bold" not in page
     assert "approve" not in buttons_on(Person(server, APPROVER).get(f"/changes/{number}").text)
     assert check_directory(content_dir).content.services["victim_support"].needs != (MARKUP,)
+
+
+def test_a_change_to_a_number_in_english_says_which_translations_it_puts_out_of_date(studio):
+    server, _ = studio
+    editor = Person(server, EDITOR)
+    draft = editor.edit("service", "victim_support",
+                        {"summary": "Free support for anyone affected by crime, 24 hours a day, by phone."})
+    assert 'id="translations-out-of-date"' in draft.text
+    assert "puts 6 translations" in draft.text
+    for code in ("pl", "pa", "gu", "pt", "ro", "ur"):
+        assert f"translations/{code}.yml: service &#39;victim_support&#39;" in draft.text
+    wording_only = editor.edit("service", "victim_support", {"summary": "Free help for anyone affected by crime."})
+    assert "translations-out-of-date" not in wording_only.text
